@@ -4,3 +4,6 @@ export type JsonObject = { readonly [key: string]: Json }
 
 export const isJsonObject = (value: unknown): value is JsonObject =>
   typeof value === "object" && value !== null && !Array.isArray(value)
+
+/** Array.isArray narrows to any[]; this keeps the element type. */
+export const isJsonArray = (value: Json | undefined): value is ReadonlyArray<Json> => Array.isArray(value)

@@ -1,0 +1,319 @@
+import { isJsonArray, isJsonObject, type Json, type JsonObject } from "../Json.ts"
+import { BuiltinValidation } from "./BuiltinValidation.ts"
+import { coreEventFromEventsV1, eventsV1FromCoreEvent } from "./EventConversion.ts"
+import { metadataOf, stringField } from "./ObjectMeta.ts"
+import type { PrinterColumn, ResourceType, ServedVersion } from "./ResourceType.ts"
+import { standardVerbs } from "./ResourceType.ts"
+
+/** The built-in kinds the operator (and kubectl against the sandbox) touches, with kube-apiserver's strategies. */
+
+interface BuiltinSpec {
+  readonly group: string
+  readonly version: string
+  readonly kind: string
+  readonly plural: string
+  readonly namespaced: boolean
+  readonly shortNames?: ReadonlyArray<string>
+  readonly categories?: ReadonlyArray<string>
+  readonly statusSubresource?: boolean
+  readonly tracksGeneration?: boolean
+  readonly allowUnconditionalUpdate?: boolean
+  readonly allowCreateOnUpdate?: boolean
+  readonly deleteReturnsObject?: boolean
+  readonly storage?: string
+  readonly printerColumns?: ReadonlyArray<PrinterColumn>
+  readonly fromStorage?: ServedVersion["fromStorage"]
+  readonly toStorage?: ServedVersion["toStorage"]
+  readonly fieldLabels?: ResourceType["fieldLabels"]
+  readonly validate?: ResourceType["validate"]
+  readonly decode?: ResourceType["decode"]
+  readonly prepareForCreate?: ResourceType["prepareForCreate"]
+  readonly normalize?: ResourceType["normalize"]
+  readonly verbs?: ReadonlyArray<string>
+}
+
+const builtin = (spec: BuiltinSpec): ResourceType => ({
+  group: spec.group,
+  kind: spec.kind,
+  listKind: `${spec.kind}List`,
+  plural: spec.plural,
+  singular: spec.kind.toLowerCase(),
+  shortNames: spec.shortNames ?? [],
+  categories: spec.categories ?? [],
+  namespaced: spec.namespaced,
+  versions: [
+    {
+      name: spec.version,
+      printerColumns: spec.printerColumns ?? [],
+      ...(spec.fromStorage === undefined ? {} : { fromStorage: spec.fromStorage }),
+      ...(spec.toStorage === undefined ? {} : { toStorage: spec.toStorage })
+    }
+  ],
+  storageVersion: spec.version,
+  storage: spec.storage ?? `${spec.group}/${spec.plural}`,
+  custom: false,
+  statusSubresource: spec.statusSubresource ?? false,
+  tracksGeneration: spec.tracksGeneration ?? false,
+  allowUnconditionalUpdate: spec.allowUnconditionalUpdate ?? true,
+  allowCreateOnUpdate: spec.allowCreateOnUpdate ?? false,
+  deleteReturnsObject: spec.deleteReturnsObject ?? false,
+  fieldLabels: spec.fieldLabels ?? {},
+  strategicKey: `${spec.group}/${spec.kind}`,
+  verbs: spec.verbs ?? standardVerbs,
+  ...(spec.validate === undefined ? {} : { validate: spec.validate }),
+  ...(spec.decode === undefined ? {} : { decode: spec.decode }),
+  ...(spec.prepareForCreate === undefined ? {} : { prepareForCreate: spec.prepareForCreate }),
+  ...(spec.normalize === undefined ? {} : { normalize: spec.normalize })
+})
+
+const path = (object: JsonObject, ...keys: ReadonlyArray<string>): Json | undefined => {
+  let current: Json | undefined = object
+  for (const key of keys) {
+    if (!isJsonObject(current)) return undefined
+    current = current[key]
+  }
+  return current
+}
+
+const nameColumn: PrinterColumn = { name: "Name", type: "string", jsonPath: ".metadata.name" }
+const ageColumn: PrinterColumn = { name: "Age", type: "date", jsonPath: ".metadata.creationTimestamp" }
+
+let nextClusterIp = 1
+/** The ClusterIP allocator: 10.96.0.0/16, skipping .0.1 (the kubernetes Service). */
+const allocateClusterIp = (): string => {
+  nextClusterIp += 1
+  return `10.96.${Math.floor(nextClusterIp / 256) % 256}.${nextClusterIp % 256}`
+}
+
+const prepareService = (service: JsonObject): JsonObject => {
+  const spec = isJsonObject(service["spec"]) ? service["spec"] : {}
+  const type = stringField(spec, "type") ?? "ClusterIP"
+  const clusterIP = stringField(spec, "clusterIP") ?? (type === "ExternalName" ? undefined : allocateClusterIp())
+  const ports = isJsonArray(spec["ports"]) ? spec["ports"].filter(isJsonObject) : []
+  return {
+    ...service,
+    spec: {
+      ...spec,
+      type,
+      sessionAffinity: stringField(spec, "sessionAffinity") ?? "None",
+      ...(clusterIP === undefined ? {} : { clusterIP, clusterIPs: [clusterIP], ipFamilies: ["IPv4"], ipFamilyPolicy: "SingleStack" }),
+      ports: ports.map((p) => ({ ...p, protocol: p["protocol"] ?? "TCP", targetPort: p["targetPort"] ?? p["port"] ?? null }))
+    },
+    status: { loadBalancer: {} }
+  }
+}
+
+const prepareNamespace = (namespace: JsonObject): JsonObject => {
+  const name = stringField(metadataOf(namespace), "name") ?? ""
+  const labels = isJsonObject(metadataOf(namespace)["labels"]) ? metadataOf(namespace)["labels"] : {}
+  return {
+    ...namespace,
+    metadata: { ...metadataOf(namespace), labels: { ...(isJsonObject(labels) ? labels : {}), "kubernetes.io/metadata.name": name } },
+    spec: { finalizers: ["kubernetes"] },
+    status: { phase: "Active" }
+  }
+}
+
+/** Secrets fold stringData into base64 data on every write, as the apiserver's strategy does. */
+const normalizeSecret = (secret: JsonObject): JsonObject => {
+  const stringData = secret["stringData"]
+  const data = isJsonObject(secret["data"]) ? secret["data"] : {}
+  const out: Record<string, Json> = { ...secret, type: secret["type"] ?? "Opaque" }
+  delete out["stringData"]
+  if (isJsonObject(stringData)) {
+    const merged: Record<string, Json> = { ...data }
+    for (const [k, v] of Object.entries(stringData)) if (typeof v === "string") merged[k] = Buffer.from(v).toString("base64")
+    out["data"] = merged
+  }
+  return out
+}
+
+const eventFieldLabels: ResourceType["fieldLabels"] = {
+  "involvedObject.kind": (e) => path(e, "involvedObject", "kind"),
+  "involvedObject.namespace": (e) => path(e, "involvedObject", "namespace"),
+  "involvedObject.name": (e) => path(e, "involvedObject", "name"),
+  "involvedObject.uid": (e) => path(e, "involvedObject", "uid"),
+  "involvedObject.apiVersion": (e) => path(e, "involvedObject", "apiVersion"),
+  "involvedObject.resourceVersion": (e) => path(e, "involvedObject", "resourceVersion"),
+  "involvedObject.fieldPath": (e) => path(e, "involvedObject", "fieldPath"),
+  reason: (e) => e["reason"],
+  reportingComponent: (e) => e["reportingComponent"],
+  source: (e) => path(e, "source", "component"),
+  type: (e) => e["type"]
+}
+
+export const builtinTypes: ReadonlyArray<ResourceType> = [
+  builtin({
+    group: "",
+    version: "v1",
+    kind: "Namespace",
+    plural: "namespaces",
+    namespaced: false,
+    shortNames: ["ns"],
+    statusSubresource: true,
+    prepareForCreate: prepareNamespace,
+    fieldLabels: { "status.phase": (n) => path(n, "status", "phase") },
+    printerColumns: [nameColumn, { name: "Status", type: "string", jsonPath: ".status.phase" }, ageColumn]
+  }),
+  builtin({
+    group: "",
+    version: "v1",
+    kind: "Service",
+    plural: "services",
+    namespaced: true,
+    shortNames: ["svc"],
+    categories: ["all"],
+    statusSubresource: true,
+    deleteReturnsObject: true,
+    validate: BuiltinValidation.service,
+    prepareForCreate: prepareService,
+    printerColumns: [
+      nameColumn,
+      { name: "Type", type: "string", jsonPath: ".spec.type" },
+      { name: "Cluster-IP", type: "string", jsonPath: ".spec.clusterIP" },
+      { name: "Port(s)", type: "string", jsonPath: ".spec.ports[*].port" },
+      ageColumn
+    ]
+  }),
+  builtin({ group: "", version: "v1", kind: "ConfigMap", plural: "configmaps", namespaced: true, shortNames: ["cm"] }),
+  builtin({
+    group: "",
+    version: "v1",
+    kind: "Secret",
+    plural: "secrets",
+    namespaced: true,
+    normalize: normalizeSecret,
+    validate: BuiltinValidation.secret,
+    decode: BuiltinValidation.decodeSecret,
+    fieldLabels: { type: (s) => s["type"] },
+    printerColumns: [nameColumn, { name: "Type", type: "string", jsonPath: ".type" }, ageColumn]
+  }),
+  builtin({ group: "", version: "v1", kind: "ServiceAccount", plural: "serviceaccounts", namespaced: true, shortNames: ["sa"] }),
+  builtin({
+    group: "",
+    version: "v1",
+    kind: "Event",
+    plural: "events",
+    namespaced: true,
+    shortNames: ["ev"],
+    storage: "events",
+    allowCreateOnUpdate: true,
+    validate: BuiltinValidation.coreEvent,
+    fieldLabels: eventFieldLabels,
+    printerColumns: [
+      { name: "Last Seen", type: "date", jsonPath: ".lastTimestamp" },
+      { name: "Type", type: "string", jsonPath: ".type" },
+      { name: "Reason", type: "string", jsonPath: ".reason" },
+      { name: "Object", type: "string", jsonPath: ".involvedObject.name" },
+      { name: "Message", type: "string", jsonPath: ".message" }
+    ]
+  }),
+  builtin({
+    group: "events.k8s.io",
+    version: "v1",
+    kind: "Event",
+    plural: "events",
+    namespaced: true,
+    shortNames: ["ev"],
+    storage: "events",
+    allowCreateOnUpdate: true,
+    fromStorage: eventsV1FromCoreEvent,
+    toStorage: coreEventFromEventsV1,
+    validate: BuiltinValidation.eventsV1,
+    decode: BuiltinValidation.decodeEventsV1,
+    fieldLabels: eventFieldLabels
+  }),
+  builtin({
+    group: "networking.k8s.io",
+    version: "v1",
+    kind: "Ingress",
+    plural: "ingresses",
+    namespaced: true,
+    shortNames: ["ing"],
+    statusSubresource: true,
+    tracksGeneration: true,
+    validate: BuiltinValidation.ingress,
+    printerColumns: [
+      nameColumn,
+      { name: "Class", type: "string", jsonPath: ".spec.ingressClassName" },
+      { name: "Hosts", type: "string", jsonPath: ".spec.rules[*].host" },
+      { name: "Address", type: "string", jsonPath: ".status.loadBalancer.ingress[*].ip" },
+      ageColumn
+    ]
+  }),
+  builtin({ group: "networking.k8s.io", version: "v1", kind: "IngressClass", plural: "ingressclasses", namespaced: false }),
+  builtin({
+    group: "networking.k8s.io",
+    version: "v1",
+    kind: "NetworkPolicy",
+    plural: "networkpolicies",
+    namespaced: true,
+    shortNames: ["netpol"],
+    tracksGeneration: true
+  }),
+  builtin({
+    group: "discovery.k8s.io",
+    version: "v1",
+    kind: "EndpointSlice",
+    plural: "endpointslices",
+    namespaced: true,
+    tracksGeneration: true,
+    validate: BuiltinValidation.endpointSlice,
+    printerColumns: [nameColumn, { name: "AddressType", type: "string", jsonPath: ".addressType" }, ageColumn]
+  }),
+  builtin({
+    group: "coordination.k8s.io",
+    version: "v1",
+    kind: "Lease",
+    plural: "leases",
+    namespaced: true,
+    allowUnconditionalUpdate: false,
+    allowCreateOnUpdate: true,
+    validate: BuiltinValidation.lease,
+    decode: BuiltinValidation.decodeLease,
+    printerColumns: [nameColumn, { name: "Holder", type: "string", jsonPath: ".spec.holderIdentity" }, ageColumn]
+  }),
+  builtin({
+    group: "apps",
+    version: "v1",
+    kind: "Deployment",
+    plural: "deployments",
+    namespaced: true,
+    shortNames: ["deploy"],
+    categories: ["all"],
+    statusSubresource: true,
+    tracksGeneration: true
+  }),
+  builtin({
+    group: "policy",
+    version: "v1",
+    kind: "PodDisruptionBudget",
+    plural: "poddisruptionbudgets",
+    namespaced: true,
+    shortNames: ["pdb"],
+    statusSubresource: true,
+    tracksGeneration: true
+  }),
+  builtin({ group: "rbac.authorization.k8s.io", version: "v1", kind: "Role", plural: "roles", namespaced: true }),
+  builtin({ group: "rbac.authorization.k8s.io", version: "v1", kind: "RoleBinding", plural: "rolebindings", namespaced: true }),
+  builtin({ group: "rbac.authorization.k8s.io", version: "v1", kind: "ClusterRole", plural: "clusterroles", namespaced: false }),
+  builtin({
+    group: "rbac.authorization.k8s.io",
+    version: "v1",
+    kind: "ClusterRoleBinding",
+    plural: "clusterrolebindings",
+    namespaced: false
+  }),
+  builtin({
+    group: "apiextensions.k8s.io",
+    version: "v1",
+    kind: "CustomResourceDefinition",
+    plural: "customresourcedefinitions",
+    namespaced: false,
+    shortNames: ["crd", "crds"],
+    categories: ["api-extensions"],
+    statusSubresource: true,
+    tracksGeneration: true,
+    printerColumns: [nameColumn, { name: "Created At", type: "date", jsonPath: ".metadata.creationTimestamp" }]
+  })
+]
