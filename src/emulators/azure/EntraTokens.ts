@@ -37,9 +37,11 @@ export interface IssuedToken {
   readonly expiresIn: number
 }
 
+export type BearerFailure = "missing" | "expired" | "audience" | "invalid"
+
 export type BearerVerification =
   | { readonly ok: true; readonly claims: JWTPayload }
-  | { readonly ok: false; readonly reason: string }
+  | { readonly ok: false; readonly failure: BearerFailure; readonly reason: string }
 
 export interface TokenSigner {
   readonly keyId: string
@@ -104,7 +106,7 @@ export const makeTokenSigner = async (options: TokenSignerOptions): Promise<Toke
   ): Promise<BearerVerification> => {
     const match = /^Bearer\s+(\S+)$/i.exec(authorization?.trim() ?? "")
     const token = match?.[1]
-    if (token === undefined) return { ok: false, reason: "missing bearer token" }
+    if (token === undefined) return { ok: false, failure: "missing", reason: "missing bearer token" }
     try {
       const { payload } = await jwtVerify(token, publicKey, {
         algorithms: ["RS256"],
@@ -113,12 +115,12 @@ export const makeTokenSigner = async (options: TokenSignerOptions): Promise<Toke
       })
       const accepted = new Set(acceptedAudiences.map(normaliseAudience))
       if (!audiencesOf(payload).some((audience) => accepted.has(normaliseAudience(audience)))) {
-        return { ok: false, reason: `audience '${audiencesOf(payload).join(", ")}' is not accepted` }
+        return { ok: false, failure: "audience", reason: `audience '${audiencesOf(payload).join(", ")}' is not accepted` }
       }
       return { ok: true, claims: payload }
     } catch (cause) {
-      if (cause instanceof errors.JWTExpired) return { ok: false, reason: "token expired" }
-      return { ok: false, reason: cause instanceof Error ? cause.message : String(cause) }
+      if (cause instanceof errors.JWTExpired) return { ok: false, failure: "expired", reason: "token expired" }
+      return { ok: false, failure: "invalid", reason: cause instanceof Error ? cause.message : String(cause) }
     }
   }
 

@@ -1,0 +1,171 @@
+import { Data, Effect, type Scope } from "effect"
+import { armGuard } from "./ArmGuard.ts"
+import { generateCertificates, type Certificates } from "./Certificates.ts"
+import { armError } from "./ErrorBodies.ts"
+import { makeEntra, type Entra } from "./Entra.ts"
+import { makeFaults, type Faults } from "./Faults.ts"
+import type { Handler } from "./Http.ts"
+import { startHttpsFront, type HttpsFront } from "./HttpsFront.ts"
+import { makeKeyVault, type KeyVault } from "./KeyVault.ts"
+import type { RequestLog } from "./RequestLog.ts"
+import { makeThrottle, type Throttle, type ThrottleOptions } from "./Throttle.ts"
+
+/**
+ * Starts the Azure side of the sandbox: Entra ID, Key Vault and an Azure Resource Manager listener, each on its
+ * own HTTPS port of 127.0.0.1, sharing one generated CA. The ARM model is supplied by the caller (the APIM
+ * emulator); this module wraps it in what ARM itself does in front of every resource provider: fault
+ * injection, the bearer check, the per-subscription throttle and per-operation latency.
+ */
+
+/** What a client needs to connect; the sandbox writes these names into sandbox.json. */
+export interface AzureConnectionFacts {
+  readonly caPem: string
+  readonly armEndpoint: string
+  readonly subscriptionId: string
+  readonly resourceGroup: string
+  readonly serviceName: string
+  readonly keyVaultUrl: string
+  readonly authorityHost: string
+  readonly tenantId: string
+  readonly clientId: string
+  readonly clientSecret: string
+}
+
+export interface AzureEmulatorOptions {
+  /** Builds the ARM model's handler once the connection facts are known. Default: every request is 404. */
+  readonly arm?: (facts: AzureConnectionFacts) => Handler
+  readonly ports?: { readonly arm?: number; readonly keyVault?: number; readonly entra?: number }
+  /** ARM throttling (default on, with ARM's default budget) and per-operation latency. */
+  readonly throttle?: ThrottleOptions
+  /** Store the operator's configuration secrets in the vault (default true). */
+  readonly seedKeyVault?: boolean
+  readonly subscriptionId?: string
+  readonly resourceGroup?: string
+  readonly serviceName?: string
+  readonly tenantId?: string
+  readonly clientId?: string
+  readonly clientSecret?: string
+  /** Seeds the RNG of every emulator's fault injection, for reproducible chaos. */
+  readonly faultSeed?: number
+}
+
+export interface AzureEmulator extends AzureConnectionFacts {
+  /** The connection facts alone, ready to serialise. */
+  readonly connection: AzureConnectionFacts
+  readonly certificates: Certificates
+  readonly entra: Entra
+  readonly keyVault: KeyVault
+  readonly throttle: Throttle
+  readonly faults: { readonly arm: Faults; readonly keyVault: Faults; readonly entra: Faults }
+  readonly logs: { readonly arm: RequestLog; readonly keyVault: RequestLog; readonly entra: RequestLog }
+  readonly close: () => Promise<void>
+}
+
+export class AzureEmulatorStartError extends Data.TaggedError("AzureEmulatorStartError")<{ readonly cause: unknown }> {}
+
+/** The configuration the operator reads from Key Vault, named as the operator's secrets. */
+export const operatorSecrets: ReadonlyArray<readonly [secretName: string, fact: keyof AzureConnectionFacts]> = [
+  ["apim-service-name", "serviceName"],
+  ["resource-group", "resourceGroup"],
+  ["subscription-id", "subscriptionId"],
+  ["aad-tenant-id", "tenantId"],
+  ["aad-client-id", "clientId"]
+]
+
+const noArmModel: Handler = (request) => ({
+  status: 404,
+  body: armError("ResourceNotFound", `No ARM model is configured for '${request.rawPath}'.`)
+})
+
+const seedOperatorSecrets = (keyVault: KeyVault, facts: AzureConnectionFacts): void => {
+  for (const [secretName, fact] of operatorSecrets) keyVault.secrets.set(secretName, facts[fact])
+}
+
+export const startAzureEmulator = async (options: AzureEmulatorOptions = {}): Promise<AzureEmulator> => {
+  const certificates = await generateCertificates()
+  const entra = await makeEntra(options.tenantId === undefined ? {} : { tenantId: options.tenantId })
+  const app = entra.registerClient({
+    ...(options.clientId === undefined ? {} : { clientId: options.clientId }),
+    ...(options.clientSecret === undefined ? {} : { clientSecret: options.clientSecret })
+  })
+  const seed = options.faultSeed
+  const faults = {
+    arm: makeFaults(seed === undefined ? { shape: "arm" } : { shape: "arm", seed }),
+    keyVault: makeFaults(seed === undefined ? { shape: "keyvault" } : { shape: "keyvault", seed: seed + 1 }),
+    entra: makeFaults(seed === undefined ? { shape: "entra" } : { shape: "entra", seed: seed + 2 })
+  }
+  const throttle = makeThrottle(options.throttle)
+  const fronts: Array<HttpsFront> = []
+  const closeAll = () => Promise.all(fronts.map((front) => front.close())).then(() => undefined)
+
+  try {
+    const entraFront = await startHttpsFront({
+      certificates,
+      handler: entra.handler,
+      intercept: faults.entra.intercept,
+      ...(options.ports?.entra === undefined ? {} : { port: options.ports.entra })
+    })
+    fronts.push(entraFront)
+    const keyVault = makeKeyVault({
+      authorization: { verifyBearer: entra.verifyBearer, authorityHost: () => entraFront.url, tenantId: entra.tenantId }
+    })
+    const keyVaultFront = await startHttpsFront({
+      certificates,
+      handler: keyVault.handler,
+      intercept: faults.keyVault.intercept,
+      ...(options.ports?.keyVault === undefined ? {} : { port: options.ports.keyVault })
+    })
+    fronts.push(keyVaultFront)
+
+    // The ARM model is built after its listener has a port, so it can see the final facts.
+    let armModel: Handler = noArmModel
+    let armEndpoint = ""
+    const armFront = await startHttpsFront({
+      certificates,
+      handler: armGuard({ verifyBearer: entra.verifyBearer, audiences: () => [armEndpoint] }, throttle.wrap((request) => armModel(request))),
+      intercept: faults.arm.intercept,
+      ...(options.ports?.arm === undefined ? {} : { port: options.ports.arm })
+    })
+    fronts.push(armFront)
+    armEndpoint = armFront.url
+
+    const connection: AzureConnectionFacts = {
+      caPem: certificates.caPem,
+      armEndpoint,
+      subscriptionId: options.subscriptionId ?? crypto.randomUUID(),
+      resourceGroup: options.resourceGroup ?? "oda-sandbox",
+      serviceName: options.serviceName ?? "oda-apim-sandbox",
+      keyVaultUrl: keyVaultFront.url,
+      authorityHost: entraFront.url,
+      tenantId: entra.tenantId(),
+      clientId: app.clientId,
+      clientSecret: app.clientSecret ?? ""
+    }
+    armModel = options.arm?.(connection) ?? noArmModel
+    if (options.seedKeyVault ?? true) seedOperatorSecrets(keyVault, connection)
+
+    return {
+      ...connection,
+      connection,
+      certificates,
+      entra,
+      keyVault,
+      throttle,
+      faults,
+      logs: { arm: armFront.log, keyVault: keyVaultFront.log, entra: entraFront.log },
+      close: closeAll
+    }
+  } catch (cause) {
+    await closeAll()
+    throw cause
+  }
+}
+
+/** The emulators as a scoped resource: every listener is closed when the scope closes. */
+export const makeAzureEmulator = (
+  options: AzureEmulatorOptions = {}
+): Effect.Effect<AzureEmulator, AzureEmulatorStartError, Scope.Scope> =>
+  Effect.acquireRelease(
+    Effect.tryPromise({ try: () => startAzureEmulator(options), catch: (cause) => new AzureEmulatorStartError({ cause }) }),
+    (emulator) => Effect.promise(() => emulator.close())
+  )
