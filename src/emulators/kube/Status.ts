@@ -5,13 +5,13 @@ import type { Json } from "../Json.ts"
  * abort a request. The model is a synchronous in-memory store that mirrors the apiserver's own error flow:
  * a failed precondition throws a StatusError and the HTTP door turns it into the Status response.
  */
-export interface StatusCause {
+export type StatusCause = {
   readonly reason: string
   readonly message: string
   readonly field?: string
 }
 
-export interface StatusDetails {
+export type StatusDetails = {
   readonly name?: string
   readonly group?: string
   readonly kind?: string
@@ -20,7 +20,7 @@ export interface StatusDetails {
   readonly retryAfterSeconds?: number
 }
 
-export interface Status {
+export type Status = {
   readonly kind: "Status"
   readonly apiVersion: "v1"
   readonly metadata: Record<string, never>
@@ -202,3 +202,7 @@ export const invalid = (kind: { readonly group: string; readonly kind: string },
     causes: errors.map((e) => ({ reason: e.type, message: fieldErrorBody(e), field: e.field }))
   })
 }
+
+/** A path the server does not serve at all (unknown group, version, resource or subresource). */
+export const notFoundPath = (): StatusError =>
+  failure(404, "NotFound", "the server could not find the requested resource", {})
