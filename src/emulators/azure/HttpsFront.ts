@@ -83,19 +83,30 @@ const internalError = (cause: unknown): EmulatorResponse => ({
   body: { error: { code: "InternalServerError", message: cause instanceof Error ? cause.message : String(cause) } }
 })
 
-const send = (method: string, response: EmulatorResponse, res: ServerResponse): void => {
-  const headers: Record<string, string> = { ...response.headers }
+interface Serialised {
+  readonly status: number
+  readonly headers: Readonly<Record<string, string>>
+  readonly payload: Buffer | undefined
+}
+
+const serialise = (response: EmulatorResponse): Serialised => {
+  const headers: Record<string, string> = {}
+  for (const [name, value] of Object.entries(response.headers ?? {})) headers[name.toLowerCase()] = value
   let payload: Buffer | undefined
   if (response.body !== undefined) {
-    headers["Content-Type"] = jsonContentType
+    headers["content-type"] = jsonContentType
     payload = Buffer.from(JSON.stringify(response.body), "utf8")
   } else if (response.text !== undefined) {
     payload = Buffer.from(response.text, "utf8")
   }
-  headers["Content-Length"] = String(payload?.length ?? 0)
-  res.writeHead(response.status, headers)
+  headers["content-length"] = String(payload?.length ?? 0)
+  return { status: response.status, headers, payload }
+}
+
+const send = (method: string, serialised: Serialised, res: ServerResponse): void => {
+  res.writeHead(serialised.status, serialised.headers)
   // A HEAD answer advertises the length but carries no body.
-  res.end(method === "HEAD" ? undefined : payload)
+  res.end(method === "HEAD" ? undefined : serialised.payload)
 }
 
 const answer = async (
@@ -124,6 +135,7 @@ export const startHttpsFront = async (options: HttpsFrontOptions): Promise<Https
           outcome = cause instanceof URIError ? badRequest(`Malformed path: ${cause.message}`) : internalError(cause)
         }
         const rawPath = request?.rawPath ?? message.url ?? "/"
+        const serialised = outcome === connectionReset ? undefined : serialise(outcome)
         log.record({
           method: request?.method ?? message.method ?? "GET",
           path: request === undefined ? rawPath : `/${request.segments.join("/")}`,
@@ -131,11 +143,12 @@ export const startHttpsFront = async (options: HttpsFrontOptions): Promise<Https
           query: new URLSearchParams(request?.query),
           headers: request?.headers ?? flattenHeaders(message),
           bodyText,
-          status: outcome === connectionReset ? "reset" : outcome.status,
+          status: serialised?.status ?? "reset",
+          responseHeaders: serialised?.headers ?? {},
           timestamp
         })
-        if (outcome === connectionReset) message.socket.destroy()
-        else send(request?.method ?? "GET", outcome, res)
+        if (serialised === undefined) message.socket.destroy()
+        else send(request?.method ?? "GET", serialised, res)
       })().catch(() => message.socket.destroy())
     }
   )

@@ -10,6 +10,8 @@ export interface RequestLogEntry {
   readonly bodyText: string
   /** The status sent, or "reset" when the connection was destroyed without a response. */
   readonly status: number | "reset"
+  /** The response headers as sent, names lower-cased ({} after a reset). */
+  readonly responseHeaders: Readonly<Record<string, string>>
   /** Epoch milliseconds when the request arrived. */
   readonly timestamp: number
 }

@@ -132,7 +132,10 @@ export const makeThrottle = (options: ThrottleOptions = {}): Throttle => {
     },
     configure: (changes) => {
       budgets = { reads: changes.reads ?? budgets.reads, writes: changes.writes ?? budgets.writes }
-      buckets = { reads: makeTokenBucket(budgets.reads, clock), writes: makeTokenBucket(budgets.writes, clock) }
+      buckets = {
+        reads: changes.reads === undefined ? buckets.reads : makeTokenBucket(changes.reads, clock),
+        writes: changes.writes === undefined ? buckets.writes : makeTokenBucket(changes.writes, clock)
+      }
     },
     remaining: () => ({ reads: buckets.reads.remaining(), writes: buckets.writes.remaining() }),
     fill: () => {
