@@ -1,7 +1,7 @@
 import { Data, Effect, type Scope } from "effect"
 import { armGuard } from "./ArmGuard.ts"
 import { generateCertificates, type Certificates } from "./Certificates.ts"
-import { armError } from "./ErrorBodies.ts"
+import { armError, type ErrorShape } from "./ErrorBodies.ts"
 import { makeEntra, type Entra } from "./Entra.ts"
 import { makeFaults, type Faults } from "./Faults.ts"
 import type { Handler } from "./Http.ts"
@@ -88,45 +88,33 @@ export const startAzureEmulator = async (options: AzureEmulatorOptions = {}): Pr
     ...(options.clientId === undefined ? {} : { clientId: options.clientId }),
     ...(options.clientSecret === undefined ? {} : { clientSecret: options.clientSecret })
   })
-  const seed = options.faultSeed
-  const faults = {
-    arm: makeFaults(seed === undefined ? { shape: "arm" } : { shape: "arm", seed }),
-    keyVault: makeFaults(seed === undefined ? { shape: "keyvault" } : { shape: "keyvault", seed: seed + 1 }),
-    entra: makeFaults(seed === undefined ? { shape: "entra" } : { shape: "entra", seed: seed + 2 })
-  }
+  const seeded = (shape: ErrorShape, offset: number): Faults =>
+    makeFaults(options.faultSeed === undefined ? { shape } : { shape, seed: options.faultSeed + offset })
+  const faults = { arm: seeded("arm", 0), keyVault: seeded("keyvault", 1), entra: seeded("entra", 2) }
   const throttle = makeThrottle(options.throttle)
   const fronts: Array<HttpsFront> = []
   const closeAll = () => Promise.all(fronts.map((front) => front.close())).then(() => undefined)
+  const listen = async (handler: Handler, injected: Faults, port: number | undefined): Promise<HttpsFront> => {
+    const front = await startHttpsFront({ certificates, handler, intercept: injected.intercept, ...(port === undefined ? {} : { port }) })
+    fronts.push(front)
+    return front
+  }
 
   try {
-    const entraFront = await startHttpsFront({
-      certificates,
-      handler: entra.handler,
-      intercept: faults.entra.intercept,
-      ...(options.ports?.entra === undefined ? {} : { port: options.ports.entra })
-    })
-    fronts.push(entraFront)
+    const entraFront = await listen(entra.handler, faults.entra, options.ports?.entra)
     const keyVault = makeKeyVault({
       authorization: { verifyBearer: entra.verifyBearer, authorityHost: () => entraFront.url, tenantId: entra.tenantId }
     })
-    const keyVaultFront = await startHttpsFront({
-      certificates,
-      handler: keyVault.handler,
-      intercept: faults.keyVault.intercept,
-      ...(options.ports?.keyVault === undefined ? {} : { port: options.ports.keyVault })
-    })
-    fronts.push(keyVaultFront)
+    const keyVaultFront = await listen(keyVault.handler, faults.keyVault, options.ports?.keyVault)
 
     // The ARM model is built after its listener has a port, so it can see the final facts.
     let armModel: Handler = noArmModel
     let armEndpoint = ""
-    const armFront = await startHttpsFront({
-      certificates,
-      handler: armGuard({ verifyBearer: entra.verifyBearer, audiences: () => [armEndpoint] }, throttle.wrap((request) => armModel(request))),
-      intercept: faults.arm.intercept,
-      ...(options.ports?.arm === undefined ? {} : { port: options.ports.arm })
-    })
-    fronts.push(armFront)
+    const armHandler = armGuard(
+      { verifyBearer: entra.verifyBearer, audiences: () => [armEndpoint] },
+      throttle.wrap((request) => armModel(request))
+    )
+    const armFront = await listen(armHandler, faults.arm, options.ports?.arm)
     armEndpoint = armFront.url
 
     const connection: AzureConnectionFacts = {

@@ -1,10 +1,9 @@
-import { ApiManagementClient } from "@azure/arm-apimanagement"
-import { ClientSecretCredential } from "@azure/identity"
 import { it as effectIt } from "@effect/vitest"
 import { Effect } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { makeAzureEmulator, startAzureEmulator, type AzureEmulator } from "../../../src/emulators/azure/AzureEmulator.ts"
 import { rawRequest } from "./HttpsClient.ts"
+import { armClient, clientSecretCredential, fixedToken, type TokenCredential } from "./SdkClients.ts"
 import { makeTrivialArm } from "./TrivialArm.ts"
 
 describe("ARM listener: bearer enforcement", () => {
@@ -17,20 +16,9 @@ describe("ARM listener: bearer enforcement", () => {
 
   const serviceUrl = () =>
     `${azure.armEndpoint}/subscriptions/${azure.subscriptionId}/resourceGroups/${azure.resourceGroup}/providers/Microsoft.ApiManagement/service/${azure.serviceName}?api-version=2024-05-01`
-  const fixedToken = (token: string) => ({ getToken: async () => ({ token, expiresOnTimestamp: Date.now() + 3_600_000 }) })
-  const clientWith = (credential: ConstructorParameters<typeof ApiManagementClient>[0], scopes?: Array<string>) =>
-    new ApiManagementClient(credential, azure.subscriptionId, {
-      endpoint: azure.armEndpoint,
-      tlsOptions: { ca: azure.caPem },
-      retryOptions: { maxRetries: 0 },
-      ...(scopes === undefined ? {} : { credentialScopes: scopes })
-    })
-  const secretCredential = () =>
-    new ClientSecretCredential(azure.tenantId, azure.clientId, azure.clientSecret, {
-      authorityHost: azure.authorityHost,
-      disableInstanceDiscovery: true,
-      tlsOptions: { ca: azure.caPem }
-    })
+  const clientWith = (credential: TokenCredential, credentialScopes?: Array<string>) =>
+    armClient(azure, credential, credentialScopes === undefined ? {} : { credentialScopes })
+  const secretCredential = () => clientSecretCredential(azure)
 
   it("accepts a ClientSecretCredential token for the emulator's own scope and for management.azure.com", async () => {
     const ownScope = await clientWith(secretCredential()).apiManagementService.get(azure.resourceGroup, azure.serviceName)

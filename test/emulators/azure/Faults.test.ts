@@ -1,22 +1,11 @@
-import { ApiManagementClient } from "@azure/arm-apimanagement"
-import { ClientSecretCredential } from "@azure/identity"
-import { SecretClient } from "@azure/keyvault-secrets"
+import type { ApiManagementClient } from "@azure/arm-apimanagement"
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest"
 import { startAzureEmulator, type AzureEmulator } from "../../../src/emulators/azure/AzureEmulator.ts"
 import { makeFaults } from "../../../src/emulators/azure/Faults.ts"
-import type { EmulatorRequest } from "../../../src/emulators/azure/Http.ts"
 import { connectionReset } from "../../../src/emulators/azure/HttpsFront.ts"
+import { fakeRequest as request } from "./FakeRequest.ts"
+import { armClient, inProcessCredential, secretClient } from "./SdkClients.ts"
 import { makeTrivialArm } from "./TrivialArm.ts"
-
-const request = (method: string, rawPath: string): EmulatorRequest => ({
-  method,
-  rawPath,
-  segments: rawPath.split("/").filter((s) => s !== ""),
-  query: new URLSearchParams(),
-  headers: {},
-  bodyText: "",
-  baseUrl: "https://127.0.0.1:1"
-})
 
 describe("fault rules (in process)", () => {
   it("fires the next N matching requests only, filtered by method and path", async () => {
@@ -81,17 +70,7 @@ describe("faults over HTTPS with the real SDK clients", () => {
 
   beforeAll(async () => {
     azure = await startAzureEmulator({ arm: (facts) => (arm = makeTrivialArm(facts)).handler, throttle: { enabled: false } })
-    const credential = {
-      getToken: async () => ({
-        token: (await azure.entra.issueToken(azure.clientId, `${azure.armEndpoint}/.default`)).accessToken,
-        expiresOnTimestamp: Date.now() + 3_600_000
-      })
-    }
-    client = new ApiManagementClient(credential, azure.subscriptionId, {
-      endpoint: azure.armEndpoint,
-      tlsOptions: { ca: azure.caPem },
-      retryOptions: { maxRetries: 3, retryDelayInMs: 5, maxRetryDelayInMs: 20 }
-    })
+    client = armClient(azure, inProcessCredential(azure), { maxRetries: 3 })
   })
   afterAll(() => azure.close())
   beforeEach(() => {
@@ -136,15 +115,7 @@ describe("faults over HTTPS with the real SDK clients", () => {
   })
 
   it("injects faults into Key Vault with its error shape", async () => {
-    const secrets = new SecretClient(
-      azure.keyVaultUrl,
-      new ClientSecretCredential(azure.tenantId, azure.clientId, azure.clientSecret, {
-        authorityHost: azure.authorityHost,
-        disableInstanceDiscovery: true,
-        tlsOptions: { ca: azure.caPem }
-      }),
-      { disableChallengeResourceVerification: true, tlsOptions: { ca: azure.caPem }, retryOptions: { maxRetries: 0 } }
-    )
+    const secrets = secretClient(azure)
     azure.faults.keyVault.inject({ action: { kind: "status", status: 503, message: "vault down" }, path: /^\/secrets\/resource-group/ })
     await expect(secrets.getSecret("resource-group")).rejects.toMatchObject({ statusCode: 503, code: "ServiceUnavailable" })
     azure.faults.keyVault.clear()

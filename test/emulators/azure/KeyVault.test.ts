@@ -1,33 +1,22 @@
-import { ClientSecretCredential } from "@azure/identity"
-import { SecretClient } from "@azure/keyvault-secrets"
+import type { SecretClient } from "@azure/keyvault-secrets"
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest"
 import { startAzureEmulator, type AzureEmulator } from "../../../src/emulators/azure/AzureEmulator.ts"
 import { rawRequest } from "./HttpsClient.ts"
+import { secretClient } from "./SdkClients.ts"
 
 describe("Key Vault emulator with the real SecretClient", () => {
   let azure: AzureEmulator
   let client: SecretClient
 
-  const secretClient = () =>
-    new SecretClient(
-      azure.keyVaultUrl,
-      new ClientSecretCredential(azure.tenantId, azure.clientId, azure.clientSecret, {
-        authorityHost: azure.authorityHost,
-        disableInstanceDiscovery: true,
-        tlsOptions: { ca: azure.caPem }
-      }),
-      { disableChallengeResourceVerification: true, tlsOptions: { ca: azure.caPem }, retryOptions: { maxRetries: 0 } }
-    )
-
   beforeAll(async () => {
     azure = await startAzureEmulator()
-    client = secretClient()
+    client = secretClient(azure)
   })
   afterAll(() => azure.close())
   beforeEach(() => azure.logs.keyVault.clear())
 
   it("answers the first request with a challenge, then accepts the Entra token", async () => {
-    const fresh = secretClient()
+    const fresh = secretClient(azure)
     const secret = await fresh.getSecret("apim-service-name")
     expect(secret.value).toBe(azure.serviceName)
     const [challenged, retried] = azure.logs.keyVault.entries()

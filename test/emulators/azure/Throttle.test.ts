@@ -1,20 +1,12 @@
-import { ApiManagementClient } from "@azure/arm-apimanagement"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { startAzureEmulator, type AzureEmulator } from "../../../src/emulators/azure/AzureEmulator.ts"
-import type { EmulatorRequest } from "../../../src/emulators/azure/Http.ts"
 import { makeThrottle, makeTokenBucket } from "../../../src/emulators/azure/Throttle.ts"
+import { fakeRequest } from "./FakeRequest.ts"
 import { rawRequest } from "./HttpsClient.ts"
+import { armClient, inProcessCredential } from "./SdkClients.ts"
 import { makeTrivialArm } from "./TrivialArm.ts"
 
-const request = (method: string, path = "/subscriptions/sub-1/resourceGroups/rg/x"): EmulatorRequest => ({
-  method,
-  rawPath: path,
-  segments: path.split("/").filter((s) => s !== ""),
-  query: new URLSearchParams(),
-  headers: {},
-  bodyText: "",
-  baseUrl: "https://127.0.0.1:1"
-})
+const request = (method: string) => fakeRequest(method, "/subscriptions/sub-1/resourceGroups/rg/x")
 
 describe("token bucket (fake clock)", () => {
   it("spends tokens, refuses when empty and refills at the configured rate", () => {
@@ -128,12 +120,7 @@ describe("ARM throttle over HTTPS", () => {
     // Three writes in the bucket and a fast refill: the fourth write waits out one Retry-After (1 s).
     azure.throttle.configure({ writes: { capacity: 3, refillPerSecond: 4 } })
     azure.logs.arm.clear()
-    const credential = { getToken: async () => ({ token: (await azure.entra.issueToken(azure.clientId, `${azure.armEndpoint}/.default`)).accessToken, expiresOnTimestamp: Date.now() + 3_600_000 }) }
-    const client = new ApiManagementClient(credential, azure.subscriptionId, {
-      endpoint: azure.armEndpoint,
-      tlsOptions: { ca: azure.caPem },
-      retryOptions: { maxRetries: 3, retryDelayInMs: 10 }
-    })
+    const client = armClient(azure, inProcessCredential(azure), { maxRetries: 3 })
     for (let i = 0; i < 5; i++) {
       const tag = await client.tag.createOrUpdate(azure.resourceGroup, azure.serviceName, `paced-${i}`, { displayName: `paced-${i}` })
       expect(tag.name).toBe(`paced-${i}`)
