@@ -28,12 +28,14 @@ const rejections: Readonly<Record<BearerFailure, { readonly code: string; readon
 
 const unauthorized = (failure: BearerFailure, reason: string): EmulatorResponse => {
   const rejection = rejections[failure]
+  const message = rejection.message(reason)
+  const description = message.replaceAll('"', "'")
   return {
     status: 401,
     headers: {
-      "WWW-Authenticate": `Bearer authorization_uri="https://login.windows.net/", error="invalid_token", error_description="${rejection.message(reason).replaceAll('"', "'")}"`
+      "WWW-Authenticate": `Bearer authorization_uri="https://login.windows.net/", error="invalid_token", error_description="${description}"`
     },
-    body: armError(rejection.code, rejection.message(reason))
+    body: armError(rejection.code, message)
   }
 }
 

@@ -1,6 +1,6 @@
 import { createLocalJWKSet, jwtVerify, type JSONWebKeySet, type JWTPayload } from "jose"
 import type { JsonObject } from "../Json.ts"
-import { entraError } from "./ErrorBodies.ts"
+import { aadErrors } from "./EntraErrors.ts"
 import type { EmulatorRequest, EmulatorResponse, Handler } from "./Http.ts"
 import { makeTokenSigner, peekClaims, resourceOfScope, type BearerVerification, type IssuedToken } from "./EntraTokens.ts"
 import { makeManagedIdentities, type ManagedIdentities } from "./ManagedIdentity.ts"
@@ -65,11 +65,6 @@ const assertionType = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
 const oidcScopes = new Set(["openid", "profile", "offline_access", "email"])
 const randomSecret = (): string => Buffer.from(crypto.getRandomValues(new Uint8Array(30))).toString("base64url")
 
-const aadError = (status: number, error: string, code: number, description: string): EmulatorResponse => ({
-  status,
-  body: entraError(error, `AADSTS${code}: ${description}`, [code])
-})
-
 const openIdConfiguration = (base: string, tenant: string): JsonObject => ({
   token_endpoint: `${base}/${tenant}/oauth2/v2.0/token`,
   token_endpoint_auth_methods_supported: ["client_secret_post", "private_key_jwt", "client_secret_basic"],
@@ -87,7 +82,10 @@ const openIdConfiguration = (base: string, tenant: string): JsonObject => ({
   http_logout_supported: true,
   frontchannel_logout_supported: true,
   end_session_endpoint: `${base}/${tenant}/oauth2/v2.0/logout`,
-  claims_supported: ["sub", "iss", "cloud_instance_name", "cloud_instance_host_name", "cloud_graph_host_name", "msgraph_host", "aud", "exp", "iat", "auth_time", "acr", "nonce", "preferred_username", "name", "tid", "ver", "at_hash", "c_hash", "email"],
+  claims_supported: [
+    ..."sub iss cloud_instance_name cloud_instance_host_name cloud_graph_host_name msgraph_host aud exp iat".split(" "),
+    ..."auth_time acr nonce preferred_username name tid ver at_hash c_hash email".split(" ")
+  ],
   kerberos_endpoint: `${base}/${tenant}/kerberos`,
   tenant_region_scope: "EU",
   cloud_instance_name: "microsoftonline.com",
@@ -125,28 +123,20 @@ export const makeEntra = async (options: EntraOptions = {}): Promise<Entra> => {
 
   const checkAssertion = async (client: AppRegistration, assertion: string): Promise<EmulatorResponse | undefined> => {
     const claims: JWTPayload | undefined = peekClaims(assertion)
-    if (claims === undefined) return aadError(400, "invalid_request", 50027, "JWT token is invalid or malformed.")
-    if (claims.exp !== undefined && claims.exp * 1000 <= clock()) {
-      return aadError(401, "invalid_client", 700024, "Client assertion is not within its valid time range.")
-    }
+    if (claims === undefined) return aadErrors.malformedAssertion()
+    if (claims.exp !== undefined && claims.exp * 1000 <= clock()) return aadErrors.assertionExpired()
     const byIssuer = client.federatedCredentials.filter((credential) => credential.issuer === claims.iss)
-    if (byIssuer.length === 0) {
-      return aadError(401, "invalid_client", 700211, `No matching federated identity record found for presented assertion issuer '${claims.iss ?? ""}'. Please check your federated identity credential Subject, Audience and Issuer against the presented assertion.`)
-    }
+    if (byIssuer.length === 0) return aadErrors.noFederatedIssuer(claims.iss ?? "")
     const bySubject = byIssuer.filter((credential) => credential.subject === claims.sub)
-    if (bySubject.length === 0) {
-      return aadError(401, "invalid_client", 700213, `No matching federated identity record found for presented assertion subject '${claims.sub ?? ""}'. Check your federated identity credential Subject, Audience and Issuer against the presented assertion.`)
-    }
+    if (bySubject.length === 0) return aadErrors.noFederatedSubject(claims.sub ?? "")
     const presented = claims.aud === undefined ? [] : typeof claims.aud === "string" ? [claims.aud] : claims.aud
     const matching = bySubject.find((credential) => (credential.audiences ?? [workloadAudience]).some((a) => presented.includes(a)))
-    if (matching === undefined) {
-      return aadError(401, "invalid_client", 700212, `No matching federated identity record found for presented assertion audience '${presented.join(", ")}'. Please check your federated identity credential Subject, Audience and Issuer against the presented assertion.`)
-    }
+    if (matching === undefined) return aadErrors.noFederatedAudience(presented.join(", "))
     if (matching.jwks !== undefined) {
       try {
         await jwtVerify(assertion, createLocalJWKSet(matching.jwks), { currentDate: new Date(clock()) })
       } catch {
-        return aadError(401, "invalid_client", 700027, "Client assertion failed signature validation.")
+        return aadErrors.assertionSignature()
       }
     }
     return undefined
@@ -159,38 +149,28 @@ export const makeEntra = async (options: EntraOptions = {}): Promise<Entra> => {
   })
 
   const token = async (request: EmulatorRequest): Promise<EmulatorResponse> => {
-    if (request.method !== "POST") return aadError(405, "invalid_request", 900561, "The endpoint only accepts POST requests.")
+    if (request.method !== "POST") return aadErrors.postOnly()
     const form = new URLSearchParams(request.bodyText)
     const grantType = form.get("grant_type")
-    if (grantType !== "client_credentials") {
-      return aadError(400, "unsupported_grant_type", 70003, `The app requested an unsupported grant type '${grantType ?? ""}'.`)
-    }
+    if (grantType !== "client_credentials") return aadErrors.unsupportedGrant(grantType ?? "")
     const basic = basicCredentials(request.headers["authorization"])
     const clientId = form.get("client_id") ?? basic?.id
-    if (clientId === undefined || clientId === "") {
-      return aadError(400, "invalid_request", 900144, "The request body must contain the following parameter: 'client_id'.")
-    }
+    if (clientId === undefined || clientId === "") return aadErrors.missingClientId()
     const client = clients.get(clientId)
-    if (client === undefined) {
-      return aadError(400, "unauthorized_client", 700016, `Application with identifier '${clientId}' was not found in the directory '${tenantId}'. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You may have sent your authentication request to the wrong tenant.`)
-    }
+    if (client === undefined) return aadErrors.unknownApplication(clientId, tenantId)
     const secret = form.get("client_secret") ?? basic?.secret
     const assertion = form.get("client_assertion")
     if (secret !== undefined && secret !== null) {
-      if (client.clientSecret === undefined || secret !== client.clientSecret) {
-        return aadError(401, "invalid_client", 7000215, `Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '${clientId}'.`)
-      }
+      if (client.clientSecret === undefined || secret !== client.clientSecret) return aadErrors.invalidSecret(clientId)
     } else if (assertion !== null && form.get("client_assertion_type") === assertionType) {
       const rejected = await checkAssertion(client, assertion)
       if (rejected !== undefined) return rejected
     } else {
-      return aadError(401, "invalid_client", 7000218, "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.")
+      return aadErrors.missingCredential()
     }
     const scopes = (form.get("scope") ?? "").split(" ").filter((scope) => scope !== "" && !oidcScopes.has(scope))
     const [scope, ...others] = scopes
-    if (scope === undefined || others.length > 0 || !scope.endsWith("/.default")) {
-      return aadError(400, "invalid_scope", 1002012, `The provided value for scope ${scopes.join(" ")} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).`)
-    }
+    if (scope === undefined || others.length > 0 || !scope.endsWith("/.default")) return aadErrors.invalidScope(scopes.join(" "))
     return tokenResponse(
       await signer.issue({
         tenantId,
@@ -205,11 +185,9 @@ export const makeEntra = async (options: EntraOptions = {}): Promise<Entra> => {
   const handler: Handler = (request) => {
     const [first, ...rest] = request.segments
     const route = rest.join("/").toLowerCase()
-    if (first === undefined) return aadError(404, "invalid_request", 90002, "No tenant in the request path.")
+    if (first === undefined) return aadErrors.endpointNotFound(request.rawPath)
     if (first === "msi" || first === "metadata") return managedIdentities.handler(request)
-    if (first.toLowerCase() !== tenantId.toLowerCase()) {
-      return aadError(400, "invalid_tenant", 90002, `Tenant '${first}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.`)
-    }
+    if (first.toLowerCase() !== tenantId.toLowerCase()) return aadErrors.tenantNotFound(first)
     switch (route) {
       case "v2.0/.well-known/openid-configuration":
         return { status: 200, body: openIdConfiguration(request.baseUrl, first) }
@@ -219,7 +197,7 @@ export const makeEntra = async (options: EntraOptions = {}): Promise<Entra> => {
       case "oauth2/v2.0/token":
         return token(request)
       default:
-        return aadError(404, "invalid_request", 900561, `The endpoint '${request.rawPath}' does not exist.`)
+        return aadErrors.endpointNotFound(request.rawPath)
     }
   }
 
@@ -250,7 +228,8 @@ export const makeEntra = async (options: EntraOptions = {}): Promise<Entra> => {
     issueToken: (clientId, scopeOrResource) => {
       const client = clients.get(clientId)
       if (client === undefined) return Promise.reject(new Error(`No app registration with client id ${clientId}`))
-      return signer.issue({ tenantId, audience: resourceOfScope(scopeOrResource), appId: clientId, objectId: client.objectId, appIdAcr: "1" })
+      const audience = resourceOfScope(scopeOrResource)
+      return signer.issue({ tenantId, audience, appId: clientId, objectId: client.objectId, appIdAcr: "1" })
     },
     verifyBearer: signer.verifyBearer,
     jwks: signer.jwks

@@ -3,7 +3,14 @@ import { isJsonObject } from "../Json.ts"
 import { armError } from "./ErrorBodies.ts"
 import type { EmulatorRequest, EmulatorResponse, Handler } from "./Http.ts"
 import type { BearerVerification } from "./EntraTokens.ts"
-import { makeKeyVaultSecrets, recoverableDays, type DeletedSecret, type KeyVaultSecrets, type SecretChanges, type SecretVersion } from "./KeyVaultSecrets.ts"
+import {
+  makeKeyVaultSecrets,
+  recoverableDays,
+  type DeletedSecret,
+  type KeyVaultSecrets,
+  type SecretChanges,
+  type SecretVersion
+} from "./KeyVaultSecrets.ts"
 
 /**
  * The Key Vault secrets data plane over HTTP, as @azure/keyvault-secrets 4.12 drives it (azure-emulators.md §2):
@@ -37,7 +44,10 @@ export interface KeyVault {
 const notFoundMessage = (nameOrId: string): string =>
   `A secret with (name/id) ${nameOrId} was not found in this key vault. If you recently deleted this secret you may be able to recover it using the correct recovery command. For help resolving this issue, please see https://go.microsoft.com/fwlink/?linkid=2125182`
 
-const secretNotFound = (nameOrId: string): EmulatorResponse => ({ status: 404, body: armError("SecretNotFound", notFoundMessage(nameOrId)) })
+const secretNotFound = (nameOrId: string): EmulatorResponse => ({
+  status: 404,
+  body: armError("SecretNotFound", notFoundMessage(nameOrId))
+})
 
 const validName = /^[0-9a-zA-Z-]{1,127}$/
 
@@ -108,7 +118,11 @@ const page = (request: EmulatorRequest, path: string, items: ReadonlyArray<JsonO
   const size = Number.isInteger(requested) && requested > 0 ? Math.min(requested, 25) : pageSize
   const offset = Number(request.query.get("$skiptoken") ?? 0) || 0
   const next = offset + size
-  const query = new URLSearchParams({ "api-version": request.query.get("api-version") ?? "7.6", $skiptoken: String(next), maxresults: String(size) })
+  const query = new URLSearchParams({
+    "api-version": request.query.get("api-version") ?? "7.6",
+    $skiptoken: String(next),
+    maxresults: String(size)
+  })
   return {
     status: 200,
     body: { value: items.slice(offset, next), nextLink: next < items.length ? `${request.baseUrl}${path}?${query.toString()}` : null }
@@ -135,7 +149,13 @@ export const makeKeyVault = (options: KeyVaultOptions = {}): KeyVault => {
     if (!secret.enabled) {
       return {
         status: 403,
-        body: { error: { code: "Forbidden", message: "Operation get is not allowed on a disabled secret.", innererror: { code: "SecretDisabled" } } }
+        body: {
+          error: {
+            code: "Forbidden",
+            message: "Operation get is not allowed on a disabled secret.",
+            innererror: { code: "SecretDisabled" }
+          }
+        }
       }
     }
     return { status: 200, body: bundle(request.baseUrl, secret, true) }
@@ -149,7 +169,11 @@ export const makeKeyVault = (options: KeyVaultOptions = {}): KeyVault => {
     if (!outcome.ok) {
       return {
         status: 409,
-        body: armError("Conflict", `Secret ${name} is currently in a deleted but recoverable state, and its name cannot be reused; in this state, the secret can only be recovered or purged.`)
+        body: armError(
+          "Conflict",
+          `Secret ${name} is currently in a deleted but recoverable state, and its name cannot be reused; ` +
+            "in this state, the secret can only be recovered or purged."
+        )
       }
     }
     return { status: 200, body: bundle(request.baseUrl, outcome.secret, true) }
@@ -163,7 +187,8 @@ export const makeKeyVault = (options: KeyVaultOptions = {}): KeyVault => {
       if (request.method === "PUT") return setSecret(request, name)
       if (request.method === "DELETE") {
         const deleted = secrets.remove(name)
-        return deleted === undefined ? secretNotFound(name) : { status: 200, body: { ...deletedFields(base, deleted), ...bundle(base, deleted.latest, false) } }
+        if (deleted === undefined) return secretNotFound(name)
+        return { status: 200, body: { ...deletedFields(base, deleted), ...bundle(base, deleted.latest, false) } }
       }
     } else if (third === "versions" && request.method === "GET") {
       const versions = secrets.versions(name)

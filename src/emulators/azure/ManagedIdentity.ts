@@ -23,7 +23,11 @@ export interface ManagedIdentities {
   /** The App Service secret a caller must echo in `X-IDENTITY-HEADER`. */
   readonly identityHeader: () => string
   readonly systemAssigned: () => ManagedIdentity
-  readonly addUserAssigned: (identity?: { readonly clientId?: string; readonly objectId?: string; readonly resourceId?: string }) => ManagedIdentity
+  readonly addUserAssigned: (identity?: {
+    readonly clientId?: string
+    readonly objectId?: string
+    readonly resourceId?: string
+  }) => ManagedIdentity
   readonly userAssigned: () => ReadonlyArray<ManagedIdentity>
 }
 

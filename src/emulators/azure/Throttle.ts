@@ -86,7 +86,13 @@ const isRead = (method: string): boolean => method === "GET" || method === "HEAD
 const subscriptionOf = (request: EmulatorRequest): string =>
   request.segments[0]?.toLowerCase() === "subscriptions" ? (request.segments[1] ?? "") : ""
 
-const throttled = (request: EmulatorRequest, kind: "read" | "write", budget: BucketBudget, retryAfterMs: number, header: string): EmulatorResponse => {
+const throttled = (
+  request: EmulatorRequest,
+  kind: "read" | "write",
+  budget: BucketBudget,
+  retryAfterMs: number,
+  header: string
+): EmulatorResponse => {
   const seconds = Math.max(1, Math.ceil(retryAfterMs / 1000))
   return {
     status: 429,
