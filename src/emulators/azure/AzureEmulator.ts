@@ -1,4 +1,5 @@
 import { Data, Effect, type Scope } from "effect"
+import { armOperationOf } from "./apim/Operations.ts"
 import { armGuard } from "./ArmGuard.ts"
 import { generateCertificates, type Certificates } from "./Certificates.ts"
 import { armError, type ErrorShape } from "./ErrorBodies.ts"
@@ -35,7 +36,10 @@ export interface AzureEmulatorOptions {
   /** Builds the ARM model's handler once the connection facts are known. Default: every request is 404. */
   readonly arm?: (facts: AzureConnectionFacts) => Handler
   readonly ports?: { readonly arm?: number; readonly keyVault?: number; readonly entra?: number }
-  /** ARM throttling (default on, with ARM's default budget) and per-operation latency. */
+  /**
+   * ARM throttling (default on, with ARM's default budget) and per-operation latency, keyed by default by
+   * `armOperationOf` from apim/Operations.ts.
+   */
   readonly throttle?: ThrottleOptions
   /** Store the operator's configuration secrets in the vault (default true). */
   readonly seedKeyVault?: boolean
@@ -91,7 +95,8 @@ export const startAzureEmulator = async (options: AzureEmulatorOptions = {}): Pr
   const seeded = (shape: ErrorShape, offset: number): Faults =>
     makeFaults(options.faultSeed === undefined ? { shape } : { shape, seed: options.faultSeed + offset })
   const faults = { arm: seeded("arm", 0), keyVault: seeded("keyvault", 1), entra: seeded("entra", 2) }
-  const throttle = makeThrottle(options.throttle)
+  // Latencies are keyed by the APIM model's operation names ("api.put", "api.import", "policy.get", …).
+  const throttle = makeThrottle({ operationOf: armOperationOf, ...options.throttle })
   const fronts: Array<HttpsFront> = []
   const closeAll = () => Promise.all(fronts.map((front) => front.close())).then(() => undefined)
   const listen = async (handler: Handler, injected: Faults, port: number | undefined): Promise<HttpsFront> => {

@@ -130,3 +130,21 @@ describe("ARM throttle over HTTPS", () => {
     expect(statuses.filter((s) => s === 201)).toHaveLength(5)
   })
 })
+
+describe("ARM latency by APIM operation name", () => {
+  it("delays the operations named in the latency map, as apim/Operations.ts names them", async () => {
+    const slept: Array<number> = []
+    const azure = await startAzureEmulator({
+      arm: (facts) => makeTrivialArm(facts).handler,
+      throttle: { latencies: { "service.get": 30, "tag.put": 70 }, sleep: async (ms) => void slept.push(ms) }
+    })
+    try {
+      const client = armClient(azure, inProcessCredential(azure))
+      await client.apiManagementService.get(azure.resourceGroup, azure.serviceName)
+      await client.tag.createOrUpdate(azure.resourceGroup, azure.serviceName, "t1", { displayName: "t1" })
+      expect(slept).toEqual([30, 70])
+    } finally {
+      await azure.close()
+    }
+  })
+})
