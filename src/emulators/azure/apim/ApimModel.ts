@@ -14,7 +14,7 @@ import type { CollectionName } from "./ArmRoute.ts"
 import { EntityStore, type StoredEntity } from "./EntityStore.ts"
 import { checkIfMatch, makeETagClock, type ETagClock } from "./ETags.ts"
 import { defaultFetcher, fetchLink, type Fetcher } from "./LinkFetcher.ts"
-import { LinkSet } from "./LinkSet.ts"
+import { LongRunningOperations } from "./LongRunning.ts"
 import type { ImportedOperation } from "./OpenApiDocument.ts"
 import { validatePolicy, type PolicyFormat, type PolicyReferences } from "./PolicyValidation.ts"
 
@@ -40,6 +40,14 @@ export interface ApimModelOptions {
   readonly fetcher?: Fetcher
   readonly linkTimeoutMs?: number
   readonly now?: () => Date
+}
+
+/** How the HTTPS door answers where the service has a choice or tests want one. */
+export interface WireBehaviour {
+  /** DELETE of something absent: 204 per ARM, or 404 as APIM sometimes answers (Azure/apiops#834). */
+  missingDeleteStatus: 204 | 404
+  /** List page size when the request has no `$top`. */
+  pageSize: number
 }
 
 export interface WriteOptions {
@@ -70,6 +78,9 @@ export class ApimModel {
   readonly serviceId: string
   /** Products, tags, named values, … and the product/tag links to APIs. */
   readonly entities: ApimEntities
+  /** The long-running-operation mode of API PUT/DELETE, named value PUT and policy fragment PUT on the wire. */
+  readonly lro = new LongRunningOperations()
+  readonly wire: WireBehaviour = { missingDeleteStatus: 204, pageSize: 100 }
   readonly #apis = new EntityStore<StoredApi>()
   readonly #etags: ETagClock = makeETagClock()
   readonly #now: () => Date
@@ -281,8 +292,12 @@ export class ApimModel {
     }
   }
 
+  /** Empties the service and restores the default wire behaviour (sync LROs, 204 on missing deletes). */
   reset(): void {
     this.#apis.clear()
     this.entities.clear()
+    this.lro.reset()
+    this.wire.missingDeleteStatus = 204
+    this.wire.pageSize = 100
   }
 }
