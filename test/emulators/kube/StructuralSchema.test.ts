@@ -319,7 +319,7 @@ describe("properties", () => {
     default: fc.jsonValue({ maxDepth: 1 })
   }
   const leaf = fc.record(keywords, { requiredKeys: [] })
-  const schemaNode: fc.Arbitrary<JsonObject> = fc.letrec<{ node: Json }>((tie) => ({
+  const schemaNode: fc.Arbitrary<JsonObject> = fc.letrec<{ node: unknown }>((tie) => ({
     node: fc.oneof(
       { maxDepth: 3, depthIdentifier: "schema" },
       leaf,
