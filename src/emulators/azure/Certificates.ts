@@ -1,5 +1,5 @@
 import { webcrypto } from "node:crypto"
-import "./ReflectMetadata.ts" // must run before @peculiar/x509 loads tsyringe
+import "reflect-metadata" // tsyringe (loaded by @peculiar/x509) needs the Reflect metadata API
 import * as x509 from "@peculiar/x509"
 
 /**
