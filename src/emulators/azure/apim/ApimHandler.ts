@@ -1,5 +1,5 @@
 import type { EmulatorRequest, EmulatorResponse, Handler } from "../Http.ts"
-import type { ApimModel } from "./ApimModel.ts"
+import { ApimModel, type ApimModelOptions } from "./ApimModel.ts"
 import { apiBody, filterItems, listPage, operationBody, policyBody, tagLinkBody } from "./ArmBodies.ts"
 import type { ArmFailure } from "./ArmFailure.ts"
 import { isLocationPoll, parseArmRequest, type ApimRoute, type ServiceAddress } from "./ArmRoute.ts"
@@ -208,3 +208,9 @@ export const makeApimHandler =
     }
     return route(model, request, parsed.route)
   }
+
+/** A model and its HTTPS door, e.g. for AzureEmulator's `arm` option: `(facts) => makeApimEmulator(facts).handler`. */
+export const makeApimEmulator = (options: ApimModelOptions): { readonly model: ApimModel; readonly handler: Handler } => {
+  const model = new ApimModel(options)
+  return { model, handler: makeApimHandler(model) }
+}
