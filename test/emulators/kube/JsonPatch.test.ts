@@ -62,12 +62,12 @@ describe("applyJsonPatch: RFC 6902 operations", () => {
   })
 
   it("guards on resourceVersion with test, the optimistic-lock idiom", () => {
-    const patch = [
-      { op: "test", path: "/metadata/resourceVersion", value: "7" },
+    const guarded = (resourceVersion: string): Json => [
+      { op: "test", path: "/metadata/resourceVersion", value: resourceVersion },
       { op: "replace", path: "/spec/size", value: 2 }
     ]
-    expect(applyJsonPatch(foo, patch)).toMatchObject({ spec: { size: 2 } })
-    expect(failure(() => applyJsonPatch(foo, [{ ...patch[0], value: "6" }, patch[1]]))).toEqual(notApplied)
+    expect(applyJsonPatch(foo, guarded("7"))).toMatchObject({ spec: { size: 2 } })
+    expect(failure(() => applyJsonPatch(foo, guarded("6")))).toEqual(notApplied)
   })
 
   it("lets `test` with null pass for an absent key, as evanphx v4 does", () => {
