@@ -104,7 +104,8 @@ const checkFields = (properties: JsonObject, context: ApiWriteContext): Readonly
   const { displayName, path, serviceUrl, authenticationSettings, apiVersionSetId } = properties
   if (typeof displayName !== "string" || displayName.length === 0 || displayName.length > 300)
     problems.push(detail("displayName", "'displayName' is required and must be 1 to 300 characters long."))
-  if (typeof path !== "string" || path.length > 400) problems.push(detail("path", "'path' is required and must be at most 400 characters long."))
+  if (typeof path !== "string" || path.length > 400)
+    problems.push(detail("path", "'path' is required and must be at most 400 characters long."))
   if (serviceUrl !== undefined && (typeof serviceUrl !== "string" || !/^(https?|wss?):\/\/[^\s/]+/i.test(serviceUrl)))
     problems.push(detail("serviceUrl", "'serviceUrl' must be an absolute URL."))
   const listed = properties["protocols"]
@@ -131,12 +132,17 @@ const checkPathConflict = (properties: JsonObject, context: ApiWriteContext): Ar
     if (splitRevision(other.name).base.toLowerCase() === base) return false
     if (normalisedPath(other.properties["path"]) !== path) return false
     const otherSet = other.properties["apiVersionSetId"]
-    return !(typeof versionSet === "string" && typeof otherSet === "string" && lastSegment(versionSet).toLowerCase() === lastSegment(otherSet).toLowerCase())
+    const sameSet =
+      typeof versionSet === "string" &&
+      typeof otherSet === "string" &&
+      lastSegment(versionSet).toLowerCase() === lastSegment(otherSet).toLowerCase()
+    return !sameSet
   })
   if (clash === undefined) return undefined
+  const [clashPath, owner] = [String(properties["path"]), splitRevision(clash.name).base]
   return detail(
     "path",
-    `Cannot create API '${context.id}' with the same Path '${String(properties["path"])}' as API '${splitRevision(clash.name).base}'  unless it's a part of the same version set`
+    `Cannot create API '${context.id}' with the same Path '${clashPath}' as API '${owner}'  unless it's a part of the same version set`
   )
 }
 

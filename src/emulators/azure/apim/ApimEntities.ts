@@ -3,7 +3,7 @@ import { splitRevision, type StoredApi, type StoredPolicy } from "./ApiDefinitio
 import { fail, invalidField, notFound, succeed, validationFailure, type Outcome } from "./ArmFailure.ts"
 import { collectionNames, type CollectionName } from "./ArmRoute.ts"
 import { entityKinds, type KindContext } from "./EntityKinds.ts"
-import { EntityStore, type StoredEntity } from "./EntityStore.ts"
+import { EntityStore, type Deleted, type StoredEntity, type Written } from "./EntityStore.ts"
 import { checkIfMatch, type ETagClock } from "./ETags.ts"
 import { LinkSet } from "./LinkSet.ts"
 import { includedFragments } from "./PolicyValidation.ts"
@@ -52,7 +52,10 @@ export class ApimEntities {
       now: this.#options.now,
       serviceId: this.#options.serviceId,
       exists: (collection, entityId) => (collection === "apis" ? this.#options.apiExists(entityId) : this.has(collection, entityId)),
-      references: { fragmentExists: (fragment) => this.has("policyFragments", fragment), backendExists: (backend) => this.has("backends", backend) }
+      references: {
+        fragmentExists: (fragment) => this.has("policyFragments", fragment),
+        backendExists: (backend) => this.has("backends", backend)
+      }
     }
   }
 
@@ -68,7 +71,7 @@ export class ApimEntities {
     return this.#store(collection).list()
   }
 
-  put(collection: CollectionName, id: string, body: Json, options: Options = {}): Outcome<{ readonly value: StoredEntity; readonly created: boolean }> {
+  put(collection: CollectionName, id: string, body: Json, options: Options = {}): Outcome<Written<StoredEntity>> {
     const store = this.#store(collection)
     const existing = store.get(id)
     const precondition = checkIfMatch(options.ifMatch, existing?.etag, { required: false })
@@ -101,7 +104,11 @@ export class ApimEntities {
       : this.update(collection, id, { properties: changes }, { ifMatch: "*" })
   }
 
-  delete(collection: CollectionName, id: string, options: Options & { readonly deleteSubscriptions?: boolean }): Outcome<{ readonly existed: boolean }> {
+  delete(
+    collection: CollectionName,
+    id: string,
+    options: Options & { readonly deleteSubscriptions?: boolean }
+  ): Outcome<Deleted> {
     const existing = this.get(collection, id)
     if (existing === undefined) return succeed({ existed: false })
     const precondition = checkIfMatch(options.ifMatch, existing.etag, { required: true })
@@ -126,8 +133,8 @@ export class ApimEntities {
     const scope = `${this.#options.serviceId}/products/${entity.name}`.toLowerCase()
     const subscribed = this.list("subscriptions").filter((s) => String(s.properties["scope"]).toLowerCase() === scope)
     if (subscribed.length === 0) return undefined
-    if (!deleteSubscriptions)
-      return validationFailure([{ code: "ValidationError", message: `Product '${entity.name}' has subscriptions; pass deleteSubscriptions=true to delete them with it.` }])
+    const message = `Product '${entity.name}' has subscriptions; pass deleteSubscriptions=true to delete them with it.`
+    if (!deleteSubscriptions) return validationFailure([{ code: "ValidationError", message }])
     for (const subscription of subscribed) this.#store("subscriptions").delete(subscription.name)
     return undefined
   }
@@ -143,7 +150,8 @@ export class ApimEntities {
   regenerateKey(id: string, key: "primaryKey" | "secondaryKey"): Outcome<StoredEntity> {
     const subscription = this.get("subscriptions", id)
     if (subscription === undefined) return fail(notFound("Subscription"))
-    const fresh = this.put("subscriptions", id, { properties: { ...subscription.properties, [key]: crypto.randomUUID().replace(/-/g, "") } })
+    const properties = { ...subscription.properties, [key]: crypto.randomUUID().replace(/-/g, "") }
+    const fresh = this.put("subscriptions", id, { properties })
     return fresh.ok ? succeed(fresh.value.value) : fresh
   }
 
@@ -155,7 +163,7 @@ export class ApimEntities {
     return api === undefined ? fail(notFound("Api")) : succeed({ product, api })
   }
 
-  linkProductApi(productId: string, apiId: string): Outcome<{ readonly value: StoredApi; readonly created: boolean }> {
+  linkProductApi(productId: string, apiId: string): Outcome<Written<StoredApi>> {
     const found = this.#productAndApi(productId, apiId)
     if (!found.ok) return found
     const created = this.#productApis.add(found.value.product.name, baseOf(found.value.api))
@@ -167,7 +175,7 @@ export class ApimEntities {
     return found.ok && this.#productApis.has(found.value.product.name, baseOf(found.value.api))
   }
 
-  unlinkProductApi(productId: string, apiId: string): Outcome<{ readonly existed: boolean }> {
+  unlinkProductApi(productId: string, apiId: string): Outcome<Deleted> {
     const found = this.#productAndApi(productId, apiId)
     if (!found.ok) return found.failure.status === 404 ? succeed({ existed: false }) : found
     return succeed({ existed: this.#productApis.delete(found.value.product.name, baseOf(found.value.api)) })
@@ -187,7 +195,7 @@ export class ApimEntities {
     return tag === undefined ? fail(notFound("Tag")) : succeed({ api, tag })
   }
 
-  assignTag(apiId: string, tagId: string): Outcome<{ readonly value: StoredEntity; readonly created: boolean }> {
+  assignTag(apiId: string, tagId: string): Outcome<Written<StoredEntity>> {
     const found = this.#apiAndTag(apiId, tagId)
     if (!found.ok) return found
     return succeed({ value: found.value.tag, created: this.#apiTags.add(baseOf(found.value.api), found.value.tag.name) })
@@ -199,7 +207,7 @@ export class ApimEntities {
     return this.#apiTags.has(baseOf(found.value.api), found.value.tag.name) ? succeed(found.value.tag) : fail(notFound("Tag"))
   }
 
-  detachTag(apiId: string, tagId: string): Outcome<{ readonly existed: boolean }> {
+  detachTag(apiId: string, tagId: string): Outcome<Deleted> {
     const found = this.#apiAndTag(apiId, tagId)
     if (!found.ok) return found.failure.status === 404 ? succeed({ existed: false }) : found
     return succeed({ existed: this.#apiTags.delete(baseOf(found.value.api), found.value.tag.name) })

@@ -23,7 +23,9 @@ const serviceMismatch = (model: ApimModel, address: ServiceAddress): ArmFailure 
     return {
       status: 404,
       code: "ResourceNotFound",
-      message: `The Resource 'Microsoft.ApiManagement/service/${address.serviceName}' under resource group '${address.resourceGroup}' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix`
+      message:
+        `The Resource 'Microsoft.ApiManagement/service/${address.serviceName}' under resource group '${address.resourceGroup}' ` +
+        "was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix"
     }
   return undefined
 }
@@ -94,7 +96,8 @@ const apiPolicy = async (model: ApimModel, request: EmulatorRequest, apiId: stri
     case "HEAD": {
       const policy = found.policy
       if (policy === undefined) return refuse(request, policyMissing)
-      return request.method === "HEAD" ? head(policy.etag) : ok(policyBody(model.serviceId, found.name, policy, policyFormatOf(request)), policy.etag)
+      if (request.method === "HEAD") return head(policy.etag)
+      return ok(policyBody(model.serviceId, found.name, policy, policyFormatOf(request)), policy.etag)
     }
     case "PUT": {
       const body = readJson(request)
@@ -142,7 +145,8 @@ const apiTags = (model: ApimModel, request: EmulatorRequest, apiId: string, tagI
   if (tagId === undefined) {
     if (request.method !== "GET") return methodNotAllowed(request)
     const tags = model.entities.apiTags(apiId)
-    return tags.ok ? ok(listPage(tags.value.map((tag) => tagLinkBody(model.serviceId, found.name, tag)), request, model.wire.pageSize)) : refuse(request, tags.failure)
+    if (!tags.ok) return refuse(request, tags.failure)
+    return ok(listPage(tags.value.map((tag) => tagLinkBody(model.serviceId, found.name, tag)), request, model.wire.pageSize))
   }
   switch (request.method) {
     case "GET":

@@ -11,7 +11,7 @@ import {
 } from "./ApiDefinitions.ts"
 import { fail, invalidField, notFound, succeed, type Outcome } from "./ArmFailure.ts"
 import type { CollectionName } from "./ArmRoute.ts"
-import { EntityStore, type StoredEntity } from "./EntityStore.ts"
+import { EntityStore, type Deleted, type Written } from "./EntityStore.ts"
 import { checkIfMatch, makeETagClock, type ETagClock } from "./ETags.ts"
 import { defaultFetcher, fetchLink, type Fetcher } from "./LinkFetcher.ts"
 import { LongRunningOperations } from "./LongRunning.ts"
@@ -54,17 +54,8 @@ export interface WriteOptions {
   readonly ifMatch?: string | undefined
 }
 
-export interface Written<A> {
-  readonly value: A
-  readonly created: boolean
-}
-
-export interface Deleted {
-  readonly existed: boolean
-}
-
 export type { StoredApi, StoredPolicy } from "./ApiDefinitions.ts"
-export type { StoredEntity } from "./EntityStore.ts"
+export type { Deleted, StoredEntity, Written } from "./EntityStore.ts"
 
 const policyFormats: Readonly<Record<string, { readonly format: PolicyFormat; readonly link: boolean }>> = {
   xml: { format: "xml", link: false },
@@ -89,7 +80,8 @@ export class ApimModel {
 
   constructor(options: ApimModelOptions) {
     this.options = options
-    this.serviceId = `/subscriptions/${options.subscriptionId}/resourceGroups/${options.resourceGroup}/providers/Microsoft.ApiManagement/service/${options.serviceName}`
+    const { subscriptionId, resourceGroup, serviceName } = options
+    this.serviceId = `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}/providers/Microsoft.ApiManagement/service/${serviceName}`
     this.#now = options.now ?? (() => new Date())
     this.#gatewayUrl = options.gatewayUrl ?? `https://${options.serviceName}.azure-api.net`
     this.#developerPortalUrl = options.developerPortalUrl ?? `https://${options.serviceName}.developer.azure-api.net`

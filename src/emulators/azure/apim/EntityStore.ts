@@ -7,6 +7,17 @@ export interface StoredEntity {
   readonly etag: string
 }
 
+/** A write's result: the stored entity, and whether the write created it (201) or replaced it (200). */
+export interface Written<A> {
+  readonly value: A
+  readonly created: boolean
+}
+
+/** A delete's result: whether there was anything to delete (200) or not (204, or 404 when so configured). */
+export interface Deleted {
+  readonly existed: boolean
+}
+
 /** Entities keyed by id, compared case-insensitively as ARM does, listed in creation order. */
 export class EntityStore<E extends { readonly name: string } = StoredEntity> {
   readonly #entries = new Map<string, E>()

@@ -90,7 +90,8 @@ export class LongRunningOperations {
     const apiVersion = apiVersionOf(request)
     const location = `${request.baseUrl}${request.rawPath}?api-version=${apiVersion}&asyncId=${id}&asyncCode=${final.status}`
     const failedFinal = plan.failure === undefined ? final : { status: plan.failure.status, body: failureBody(plan.failure) }
-    this.#operations.set(id, { remaining: this.#inProgressPolls, location, final: failedFinal, failure: plan.failure, startTime: new Date().toISOString() })
+    const startTime = new Date().toISOString()
+    this.#operations.set(id, { remaining: this.#inProgressPolls, location, final: failedFinal, failure: plan.failure, startTime })
     const retry = { Location: location, "Retry-After": "0" }
     if (plan.mode === "location") return { status: 202, headers: retry }
     const servicePath = context.serviceId.split("/").map(encodeURIComponent).join("/")

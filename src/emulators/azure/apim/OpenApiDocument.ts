@@ -127,9 +127,12 @@ const parametersOf = (document: JsonObject, list: Json | undefined): ReadonlyArr
     const parameter = resolveRef(document, entry)
     if (!isJsonObject(parameter) || typeof parameter["name"] !== "string" || typeof parameter["in"] !== "string") return []
     const schema = resolveRef(document, parameter["schema"])
-    const type = typeof parameter["type"] === "string" ? parameter["type"] : isJsonObject(schema) && typeof schema["type"] === "string" ? schema["type"] : "string"
+    const schemaType = isJsonObject(schema) && typeof schema["type"] === "string" ? schema["type"] : "string"
+    const type = typeof parameter["type"] === "string" ? parameter["type"] : schemaType
     return [{ name: parameter["name"], location: parameter["in"], required: parameter["required"] === true, type }]
   })
+
+const nonEmpty = (value: Json | undefined): string | undefined => (typeof value === "string" && value !== "" ? value : undefined)
 
 const capitalise = (method: string): string => method.charAt(0).toUpperCase() + method.slice(1)
 
@@ -160,8 +163,8 @@ const operationsOf = (document: JsonObject, options: ParseOptions): ReadonlyArra
         ...inTemplate.map((name) => ({ name, required: true, type: parameters.find((p) => p.name === name)?.type ?? "string" })),
         ...query.map((p) => ({ name: p.name, required: true, type: p.type }))
       ]
-      const operationId = typeof operation["operationId"] === "string" && operation["operationId"] !== "" ? operation["operationId"] : undefined
-      const summary = typeof operation["summary"] === "string" && operation["summary"] !== "" ? operation["summary"].slice(0, 300) : undefined
+      const operationId = nonEmpty(operation["operationId"])
+      const summary = nonEmpty(operation["summary"])?.slice(0, 300)
       const description = typeof operation["description"] === "string" ? operation["description"] : undefined
       operations.push({
         name: uniqueName(normaliseOperationName(operationId ?? `${method}-${path}`)),

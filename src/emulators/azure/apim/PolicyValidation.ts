@@ -65,7 +65,8 @@ const checkChildren = (
         element,
         names.length === 0
           ? `The element '${element.name}' cannot contain child element '${child.name}' because the parent element's content model is empty.`
-          : `The element '${element.name}' has invalid child element '${child.name}'. List of possible elements expected: '${names.join(", ")}'.`
+          : `The element '${element.name}' has invalid child element '${child.name}'. ` +
+              `List of possible elements expected: '${names.join(", ")}'.`
       )
     ]
   })
@@ -97,7 +98,8 @@ const checkSections = (root: XmlElement, references: PolicyReferences): Readonly
     if (!isSection(child.name)) return [elementError(child, notInScope)]
     if (seen.has(child.name)) return [elementError(child, `Section '${child.name}' is defined more than once.`)]
     seen.add(child.name)
-    return elementsOf(child.children).flatMap((policy) => checkPolicy(policy, isSection(child.name) ? child.name : undefined, references))
+    const section = child.name
+    return elementsOf(child.children).flatMap((policy) => checkPolicy(policy, section, references))
   })
 }
 

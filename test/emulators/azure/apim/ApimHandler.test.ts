@@ -1,20 +1,11 @@
 import { describe, expect, it } from "vitest"
-import type { EmulatorRequest } from "../../../../src/emulators/azure/Http.ts"
-import { decodeSegments } from "../../../../src/emulators/azure/HttpsFront.ts"
 import { makeApimEmulator } from "../../../../src/emulators/azure/apim/ApimHandler.ts"
-import { resourceGroup, serviceName, subscriptionId } from "./Fixtures.ts"
+import { emulatorRequest, resourceGroup, serviceName, subscriptionId } from "./Fixtures.ts"
 
 const P = `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}/providers/Microsoft.ApiManagement/service/${serviceName}`
 
-const request = (method: string, path: string, body = "", headers: Record<string, string> = {}): EmulatorRequest => ({
-  method,
-  rawPath: path,
-  segments: decodeSegments(path),
-  query: new URLSearchParams("api-version=2024-05-01"),
-  headers,
-  bodyText: body,
-  baseUrl: "https://127.0.0.1:1"
-})
+const request = (method: string, path: string, body = "", headers: Record<string, string> = {}) =>
+  emulatorRequest(method, path, { body, headers })
 
 describe("makeApimHandler: answers outside the SDK's happy paths", () => {
   const { handler } = makeApimEmulator({ subscriptionId, resourceGroup, serviceName })

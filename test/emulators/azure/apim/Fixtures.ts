@@ -1,6 +1,8 @@
 import { readFileSync } from "node:fs"
 import { parse } from "yaml"
 import { isJsonObject, type Json } from "../../../../src/emulators/Json.ts"
+import type { EmulatorRequest } from "../../../../src/emulators/azure/Http.ts"
+import { decodeSegments } from "../../../../src/emulators/azure/HttpsFront.ts"
 import { ApimModel } from "../../../../src/emulators/azure/apim/ApimModel.ts"
 import type { Outcome } from "../../../../src/emulators/azure/apim/ArmFailure.ts"
 
@@ -54,3 +56,18 @@ export const expectOk = <A>(outcome: Outcome<A>): A => {
   if (!outcome.ok) throw new Error(`expected success, got ${JSON.stringify(outcome.failure)}`)
   return outcome.value
 }
+
+/** A decoded request as the HTTPS front hands it to a model, for tests that skip the socket. */
+export const emulatorRequest = (
+  method: string,
+  path: string,
+  parts: { readonly body?: string; readonly query?: string; readonly headers?: Record<string, string> } = {}
+): EmulatorRequest => ({
+  method,
+  rawPath: path,
+  segments: decodeSegments(path),
+  query: new URLSearchParams(parts.query ?? "api-version=2024-05-01"),
+  headers: parts.headers ?? {},
+  bodyText: parts.body ?? "",
+  baseUrl: "https://127.0.0.1:1"
+})

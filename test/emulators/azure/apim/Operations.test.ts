@@ -1,19 +1,9 @@
 import { describe, expect, it } from "vitest"
-import type { EmulatorRequest } from "../../../../src/emulators/azure/Http.ts"
-import { decodeSegments } from "../../../../src/emulators/azure/HttpsFront.ts"
 import { armOperationOf } from "../../../../src/emulators/azure/apim/Operations.ts"
+import { emulatorRequest } from "./Fixtures.ts"
 
 const P = "/subscriptions/00000000-0000-4000-8000-000000000001/resourceGroups/rg/providers/Microsoft.ApiManagement/service/apim"
 
-const request = (method: string, path: string, body = "", query = ""): EmulatorRequest => ({
-  method,
-  rawPath: path,
-  segments: decodeSegments(path),
-  query: new URLSearchParams(query),
-  headers: {},
-  bodyText: body,
-  baseUrl: "https://127.0.0.1:1"
-})
 
 describe("armOperationOf", () => {
   it.each<[string, string, string, string, string, boolean]>([
@@ -42,6 +32,6 @@ describe("armOperationOf", () => {
     ["PUT", `${P}/policyFragments/f`, "{}", "", "policyFragment.put", true],
     ["GET", "/secrets/x", "", "", "unknown.get", false]
   ])("%s %s %s %s → %s", (method, path, body, query, name, write) => {
-    expect(armOperationOf(request(method, path, body, query))).toEqual({ name, write })
+    expect(armOperationOf(emulatorRequest(method, path, { body, query }))).toEqual({ name, write })
   })
 })
