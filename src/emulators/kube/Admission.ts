@@ -1,8 +1,10 @@
 import { isJsonObject, type Json, type JsonObject } from "../Json.ts"
 import { metadataOf, nameOf, stringField, validateObjectMeta, type NameRule } from "./ObjectMeta.ts"
 import { apiVersionOf, type ResourceType, type ServedVersion } from "./ResourceType.ts"
-import { applySchemaDefaults, pruneUnknownFields, validateAgainstSchema } from "./StructuralSchema.ts"
+import { prepareCustomObject, strictDecodingError, unknownFieldWarning, validateAgainstSchema } from "./StructuralSchema.ts"
 import { badRequest, invalid, type FieldError } from "./Status.ts"
+
+const isCrd = (type: ResourceType): boolean => type.group === "apiextensions.k8s.io" && type.kind === "CustomResourceDefinition"
 
 export type FieldValidation = "Ignore" | "Warn" | "Strict"
 
@@ -57,12 +59,10 @@ export interface Admitted {
   readonly warnings: ReadonlyArray<string>
 }
 
-const strictError = (fields: ReadonlyArray<string>): Error =>
-  badRequest(`strict decoding error: ${fields.map((f) => `unknown field "${f}"`).join(", ")}`)
-
 /**
- * Defaults, prunes and validates an object about to be stored, in the version of the request:
- * CRD structural schemas for custom resources, kind validation for built-ins, metadata rules for all.
+ * Defaults, prunes and validates an object about to be stored, in the version of the request: CRD structural
+ * schemas for custom resources, the kind's strategy (prepareForCreate on create, normalize always) and
+ * validation for built-ins, metadata rules for all — in the apiserver's order, strategy before validation.
  */
 export const admit = (
   type: ResourceType,
@@ -76,14 +76,19 @@ export const admit = (
   const warnings: Array<string> = []
   const errors: Array<FieldError> = []
   if (version.schema !== undefined) {
-    const defaulted = applySchemaDefaults(version.schema, current)
-    const { value, pruned } = pruneUnknownFields(version.schema, defaulted)
-    if (pruned.length > 0 && fieldValidation === "Strict") throw strictError(pruned)
-    if (fieldValidation === "Warn") warnings.push(...pruned.map((f: string) => `unknown field "${f}"`))
+    // the apiserver's order: prune, drop nulls in non-nullable fields, default; then validate
+    const { value, pruned } = prepareCustomObject(version.schema, current)
+    if (pruned.length > 0 && fieldValidation === "Strict") throw strictDecodingError(type.kind, version.name, pruned)
+    if (fieldValidation === "Warn") warnings.push(...pruned.map(unknownFieldWarning))
     current = isJsonObject(value) ? value : current
-    errors.push(...validateAgainstSchema(version.schema, current))
   }
-  errors.push(...validateObjectMeta(current, nameRuleOf(type)))
+  if (old === undefined) current = type.prepareForCreate?.(current) ?? current
+  current = type.normalize?.(current) ?? current
+  if (version.schema !== undefined) {
+    errors.push(...validateAgainstSchema(version.schema, current, old === undefined ? {} : { old }))
+  }
+  // CRD validation checks the CRD's name itself (it must be <plural>.<group>)
+  if (!isCrd(type)) errors.push(...validateObjectMeta(current, nameRuleOf(type)))
   errors.push(...(type.validate?.(current, old) ?? []))
   if (errors.length > 0) throw invalid({ group: type.group, kind: type.kind }, nameOf(current), errors)
   return { object: current, warnings }

@@ -1,5 +1,6 @@
 import { isJsonArray, isJsonObject, type Json, type JsonObject } from "../Json.ts"
 import { BuiltinValidation } from "./BuiltinValidation.ts"
+import { CrdStrategy } from "./CrdStrategy.ts"
 import { coreEventFromEventsV1, eventsV1FromCoreEvent } from "./EventConversion.ts"
 import { metadataOf, stringField } from "./ObjectMeta.ts"
 import type { PrinterColumn, ResourceType, ServedVersion } from "./ResourceType.ts"
@@ -314,6 +315,9 @@ export const builtinTypes: ReadonlyArray<ResourceType> = [
     categories: ["api-extensions"],
     statusSubresource: true,
     tracksGeneration: true,
+    validate: CrdStrategy.validate,
+    prepareForCreate: CrdStrategy.prepareForCreate,
+    normalize: CrdStrategy.normalize,
     printerColumns: [nameColumn, { name: "Created At", type: "date", jsonPath: ".metadata.creationTimestamp" }]
   })
 ]

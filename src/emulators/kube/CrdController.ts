@@ -1,10 +1,10 @@
 import { deletionTimestampOf, finalizersOf, nameOf, withMetadata } from "./ObjectMeta.ts"
+import { CRD_CLEANUP_FINALIZER } from "./CrdStrategy.ts"
 import type { Store } from "./Store.ts"
 import { crdToResourceType } from "./TypeRegistry.ts"
 import type { StoredEvent } from "./WatchHub.ts"
 
 export const CRD_STORAGE = "apiextensions.k8s.io/customresourcedefinitions"
-export const CRD_CLEANUP_FINALIZER = "customresourcecleanup.apiextensions.k8s.io"
 
 /**
  * apiextensions-apiserver's controllers in one: a CRD is served as soon as it is stored (the emulator establishes

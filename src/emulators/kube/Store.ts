@@ -211,9 +211,7 @@ export class Store {
     let candidate = withMetadata(incoming, { name, deletionTimestamp: null, deletionGracePeriodSeconds: null, resourceVersion: null })
     if (type.statusSubresource && type.custom) candidate = without(candidate, "status")
     const { object, warnings } = admit(type, version, candidate, undefined, options.fieldValidation ?? "Warn")
-    const converted = this.toStorage(type, version, object)
-    const prepared = type.prepareForCreate?.(converted) ?? converted
-    const stored = type.normalize?.(prepared) ?? prepared
+    const stored = this.toStorage(type, version, object)
     this.requireWritableNamespace(scope, name)
     if (this.bucket(type).has(keyOf(scope.namespace, name))) throw alreadyExists(qualifiedResource(type), name)
     const metadata: JsonObject = {
@@ -388,7 +386,6 @@ export class Store {
     }
     const { object, warnings } = admit(type, version, composed, oldInVersion, options.fieldValidation ?? "Warn")
     let stored = this.toStorage(type, version, object)
-    stored = type.normalize?.(stored) ?? stored
     const generation = generationOf(old)
     stored = withMetadata(stored, {
       // a client-supplied generation is ignored
