@@ -3,16 +3,7 @@ import { describe, expect, it } from "vitest"
 import type { Json, JsonObject } from "../../../src/emulators/Json.ts"
 import { applyJsonPatch } from "../../../src/emulators/kube/Patch.ts"
 import { StatusError, type Status } from "../../../src/emulators/kube/Status.ts"
-
-const failure = (run: () => unknown): Status => {
-  try {
-    run()
-  } catch (e) {
-    if (e instanceof StatusError) return e.status
-    throw e
-  }
-  throw new Error("expected a StatusError")
-}
+import { badRequestStatus, statusOf } from "./StatusOf.ts"
 
 /** What a real apiserver answers when evanphx/json-patch refuses an operation (observed on v1.3x clusters). */
 const notApplied: Status = {
@@ -25,16 +16,6 @@ const notApplied: Status = {
   details: {},
   code: 422
 }
-
-const badRequest = (message: string): Status => ({
-  kind: "Status",
-  apiVersion: "v1",
-  metadata: {},
-  status: "Failure",
-  message,
-  reason: "BadRequest",
-  code: 400
-})
 
 const foo: JsonObject = {
   apiVersion: "example.com/v1",
@@ -67,14 +48,14 @@ describe("applyJsonPatch: RFC 6902 operations", () => {
       { op: "replace", path: "/spec/size", value: 2 }
     ]
     expect(applyJsonPatch(foo, guarded("7"))).toMatchObject({ spec: { size: 2 } })
-    expect(failure(() => applyJsonPatch(foo, guarded("6")))).toEqual(notApplied)
+    expect(statusOf(() => applyJsonPatch(foo, guarded("6")))).toEqual(notApplied)
   })
 
   it("lets `test` with null pass for an absent key, as evanphx v4 does", () => {
     expect(applyJsonPatch(foo, [{ op: "test", path: "/metadata/annotations/missing", value: null }])).toEqual(foo)
     expect(applyJsonPatch(foo, [{ op: "test", path: "/metadata/annotations/missing" }])).toEqual(foo)
-    expect(failure(() => applyJsonPatch(foo, [{ op: "test", path: "/metadata/annotations/keep", value: null }]))).toEqual(notApplied)
-    expect(failure(() => applyJsonPatch(foo, [{ op: "test", path: "/nothing/here", value: null }]))).toEqual(notApplied)
+    expect(statusOf(() => applyJsonPatch(foo, [{ op: "test", path: "/metadata/annotations/keep", value: null }]))).toEqual(notApplied)
+    expect(statusOf(() => applyJsonPatch(foo, [{ op: "test", path: "/nothing/here", value: null }]))).toEqual(notApplied)
   })
 
   it("treats a null document as an empty patch", () => {
@@ -97,7 +78,7 @@ describe("applyJsonPatch: errors", () => {
     ["a move without from", [{ op: "move", path: "/spec/x" }]],
     ["a null operation", [null]]
   ] as ReadonlyArray<readonly [string, Json]>)("%s is the generic 422", (_name, patch) => {
-    expect(failure(() => applyJsonPatch(foo, patch))).toEqual(notApplied)
+    expect(statusOf(() => applyJsonPatch(foo, patch))).toEqual(notApplied)
   })
 
   it.each([
@@ -110,12 +91,12 @@ describe("applyJsonPatch: errors", () => {
     ["a non-string path", [{ op: "add", path: ["a"], value: 1 }], "error decoding patch: json: cannot unmarshal array into Go struct field jsonPatchOp.path of type string"],
     ["a non-string from", [{ op: "copy", from: true, path: "/a" }], "error decoding patch: json: cannot unmarshal bool into Go struct field jsonPatchOp.from of type string"]
   ] as ReadonlyArray<readonly [string, Json, string]>)("%s is a 400", (_name, patch, message) => {
-    expect(failure(() => applyJsonPatch(foo, patch))).toEqual(badRequest(message))
+    expect(statusOf(() => applyJsonPatch(foo, patch))).toEqual(badRequestStatus(message))
   })
 
   it("caps a patch at 10000 operations with 413", () => {
     const patch = Array.from({ length: 10001 }, () => ({ op: "test", path: "/kind", value: "Foo" }))
-    expect(failure(() => applyJsonPatch(foo, patch))).toEqual({
+    expect(statusOf(() => applyJsonPatch(foo, patch))).toEqual({
       kind: "Status",
       apiVersion: "v1",
       metadata: {},

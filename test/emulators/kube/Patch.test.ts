@@ -2,17 +2,7 @@ import fc from "fast-check"
 import { describe, expect, it } from "vitest"
 import type { Json } from "../../../src/emulators/Json.ts"
 import { decodeObjectPatch, mergePatch, patchTypeOf } from "../../../src/emulators/kube/Patch.ts"
-import { StatusError, type Status } from "../../../src/emulators/kube/Status.ts"
-
-const failure = (run: () => unknown): Status => {
-  try {
-    run()
-  } catch (e) {
-    if (e instanceof StatusError) return e.status
-    throw e
-  }
-  throw new Error("expected a StatusError")
-}
+import { badRequestStatus, statusOf } from "./StatusOf.ts"
 
 describe("patchTypeOf", () => {
   it.each([
@@ -110,7 +100,7 @@ describe("decodeObjectPatch", () => {
 
   it("treats a null strategic patch as empty and a null merge patch as invalid", () => {
     expect(decodeObjectPatch("strategic", null)).toEqual({})
-    expect(failure(() => decodeObjectPatch("merge", null))).toMatchObject({ code: 400, reason: "BadRequest", message: "Invalid JSON Patch" })
+    expect(statusOf(() => decodeObjectPatch("merge", null))).toMatchObject({ code: 400, reason: "BadRequest", message: "Invalid JSON Patch" })
   })
 
   it.each([
@@ -120,14 +110,6 @@ describe("decodeObjectPatch", () => {
     ["strategic", 3, "json: cannot unmarshal number into Go value of type map[string]interface {}"],
     ["strategic", true, "json: cannot unmarshal bool into Go value of type map[string]interface {}"]
   ] as const)("a %s patch %j is a 400 %j", (patchType, body, message) => {
-    expect(failure(() => decodeObjectPatch(patchType, body))).toEqual({
-      kind: "Status",
-      apiVersion: "v1",
-      metadata: {},
-      status: "Failure",
-      message,
-      reason: "BadRequest",
-      code: 400
-    })
+    expect(statusOf(() => decodeObjectPatch(patchType, body))).toEqual(badRequestStatus(message))
   })
 })

@@ -11,20 +11,10 @@ import {
   unsupportedFieldLabel,
   type LabelRequirement
 } from "../../../src/emulators/kube/Selectors.ts"
-import { StatusError, type Status } from "../../../src/emulators/kube/Status.ts"
-
-const failure = (run: () => unknown): Status => {
-  try {
-    run()
-  } catch (e) {
-    if (e instanceof StatusError) return e.status
-    throw e
-  }
-  throw new Error("expected a StatusError")
-}
+import { badRequestStatus, statusOf } from "./StatusOf.ts"
 
 const badRequestMessage = (run: () => unknown): string | undefined => {
-  const status = failure(run)
+  const status = statusOf(run)
   expect(status).toMatchObject({ kind: "Status", status: "Failure", code: 400, reason: "BadRequest" })
   return status.message
 }
@@ -249,15 +239,7 @@ describe("field selectors", () => {
   })
 
   it("reports unsupported field labels as the apiserver does", () => {
-    expect(unsupportedFieldLabel("spec.foo").status).toEqual({
-      kind: "Status",
-      apiVersion: "v1",
-      metadata: {},
-      status: "Failure",
-      message: "field label not supported: spec.foo",
-      reason: "BadRequest",
-      code: 400
-    })
+    expect(unsupportedFieldLabel("spec.foo").status).toEqual(badRequestStatus("field label not supported: spec.foo"))
     expect(unsupportedFieldLabel("foo.bar", "metav1Default").message).toBe(
       "\"foo.bar\" is not a known field selector: only \"metadata.name\", \"metadata.namespace\""
     )

@@ -4,17 +4,7 @@ import { parse } from "yaml"
 import { isJsonObject, type Json, type JsonObject } from "../../../src/emulators/Json.ts"
 import { builtinTypes } from "../../../src/emulators/kube/BuiltinTypes.ts"
 import { strategicMergePatch, strategicSchemas, type StrategicSchema } from "../../../src/emulators/kube/Patch.ts"
-import { StatusError, type Status } from "../../../src/emulators/kube/Status.ts"
-
-const failure = (run: () => unknown): Status => {
-  try {
-    run()
-  } catch (e) {
-    if (e instanceof StatusError) return e.status
-    throw e
-  }
-  throw new Error("expected a StatusError")
-}
+import { statusOf } from "./StatusOf.ts"
 
 const yamlObject = (text: string): JsonObject => {
   const value: unknown = parse(text)
@@ -150,7 +140,7 @@ describe("strategic merge: upstream fixtures (strategicpatch/patch_test.go)", ()
   })
 
   it("rejects a patch list out of $setElementOrder order", () => {
-    const status = failure(() =>
+    const status = statusOf(() =>
       strategicMergePatch(
         yamlObject("mergingList: [{name: 1}, {name: 3}, {name: 2}]"),
         yamlObject("{$setElementOrder/mergingList: [{name: 1}, {name: 2}, {name: 3}], mergingList: [{name: 3, value: 3}, {name: 1, value: 1}]}"),
@@ -162,7 +152,7 @@ describe("strategic merge: upstream fixtures (strategicpatch/patch_test.go)", ()
   })
 
   it("rejects a list element without its merge key", () => {
-    expect(failure(() => strategicMergePatch(yamlObject("mergingList: [{name: 1, value: a}]"), yamlObject("mergingList: [{value: b}]"), mergeItem))).toEqual({
+    expect(statusOf(() => strategicMergePatch(yamlObject("mergingList: [{name: 1, value: a}]"), yamlObject("mergingList: [{value: b}]"), mergeItem))).toEqual({
       kind: "Status",
       apiVersion: "v1",
       metadata: {},
@@ -390,7 +380,7 @@ describe("strategic merge errors", () => {
     ["a list of lists", { metadata: { finalizers: [["a"]] } }, 422, "Invalid", "the server rejected our request due to an error in our request"]
   ] as ReadonlyArray<readonly [string, JsonObject, number, string | undefined, string]>)("%s", (_name, patch, code, reason, message) => {
     const target = _name === "a list of lists" ? { metadata: { finalizers: [] } } : service
-    const status = failure(() => strategicMergePatch(target, patch, svc))
+    const status = statusOf(() => strategicMergePatch(target, patch, svc))
     expect(status).toMatchObject({ code, message })
     expect(status.reason).toBe(reason)
   })
