@@ -212,6 +212,14 @@ describe("strategic merge of built-in kinds", () => {
     expect(merged).toMatchObject({ metadata: { finalizers: ["c.example.com/z", "a.example.com/x", "b.example.com/y"] } })
   })
 
+  it("cannot clear a merge list with an empty list, only with null or $patch: replace", () => {
+    expect(strategicMergePatch(service, { metadata: { finalizers: [] } }, svc)).toMatchObject({
+      metadata: { finalizers: ["a.example.com/x", "b.example.com/y"] }
+    })
+    expect(strategicMergePatch(service, { metadata: { finalizers: null } }, svc)["metadata"]).not.toHaveProperty("finalizers")
+    expect(strategicMergePatch(service, { spec: { ports: [{ $patch: "replace" }] } }, svc)).toMatchObject({ spec: { ports: [] } })
+  })
+
   it("removes finalizers with $deleteFromPrimitiveList", () => {
     const merged = strategicMergePatch(service, { metadata: { "$deleteFromPrimitiveList/finalizers": ["a.example.com/x"] } }, svc)
     expect(merged).toMatchObject({ metadata: { finalizers: ["b.example.com/y"] } })
