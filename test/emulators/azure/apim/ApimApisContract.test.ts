@@ -77,6 +77,37 @@ describe("APIM emulator: APIs through the real ApiManagementClient", () => {
     expect([headGone.statusCode, headGone.code]).toEqual([404, undefined])
   })
 
+  it("stores and returns every writable property the SDK sends", async () => {
+    const versionSet = await contract.client.apiVersionSet.createOrUpdate(rg, svc, "everything", { displayName: "E", versioningScheme: "Segment" })
+    await contract.client.openIdConnectProvider.createOrUpdate(rg, svc, "idp", {
+      displayName: "IdP",
+      metadataEndpoint: "https://idp.example/.well-known/openid-configuration",
+      clientId: "c"
+    })
+    const parameters: ApiCreateOrUpdateParameter = {
+      displayName: "Everything",
+      description: "<b>all</b>",
+      path: "everything/v1",
+      protocols: ["https", "http"],
+      serviceUrl: "http://everything.ns.svc.cluster.local:8080/api",
+      subscriptionRequired: true,
+      subscriptionKeyParameterNames: { header: "Ocp-Apim-Subscription-Key", query: "subscription-key" },
+      authenticationSettings: { openid: { openidProviderId: "idp", bearerTokenSendingMethods: ["authorizationHeader", "query"] } },
+      apiType: "http",
+      apiRevisionDescription: "first",
+      apiVersion: "v1",
+      apiVersionDescription: "version one",
+      apiVersionSetId: versionSet.id ?? "",
+      apiVersionSet: { id: versionSet.id ?? "", name: "E", versioningScheme: "Segment" },
+      termsOfServiceUrl: "https://example.com/terms",
+      contact: { name: "Canvas", url: "https://example.com", email: "canvas@example.com" },
+      license: { name: "Apache-2.0", url: "https://www.apache.org/licenses/LICENSE-2.0" },
+      isCurrent: true
+    }
+    await put("everything", parameters)
+    expect(await contract.client.api.get(rg, svc, "everything")).toMatchObject(parameters)
+  })
+
   it.each<[ContentFormat, string, number]>([
     ["swagger-json", tmf620Swagger, swaggerOperationCount],
     ["openapi+json", tmf620Json, swaggerOperationCount],

@@ -114,6 +114,14 @@ describe("ApimModel: APIs through the in-process door", () => {
     expect(model.getApi("x")).toBeUndefined()
   })
 
+  it("gives up on a link that does not answer in time", async () => {
+    const never = (_url: string, signal: AbortSignal) =>
+      new Promise<never>((_resolve, reject) => signal.addEventListener("abort", () => reject(signal.reason)))
+    const model = makeModel({ fetcher: never, linkTimeoutMs: 20 })
+    const stalled = await model.putApi("x", { properties: { path: "x", format: "openapi-link", value: "http://127.0.0.1:9/doc.yaml" } })
+    expect(stalled.ok ? undefined : stalled.failure.details?.[0]).toMatchObject({ target: "value", message: expect.stringContaining("no answer within 20 ms") })
+  })
+
   it("lets a portal edit change an API behind the operator's back, with a new ETag", async () => {
     const model = makeModel()
     const before = expectOk(await model.putApi("a", plainApi("a"))).value
