@@ -33,9 +33,9 @@ export const compileSelection = (type: ResourceType, selection: Selection): ((ob
     : parseFieldSelector(selection.fieldSelector)
   if (fields !== undefined) {
     for (const field of fieldSelectorFields(fields)) {
-      if (field !== "metadata.name" && field !== "metadata.namespace" && type.fieldLabels[field] === undefined) {
-        throw unsupportedFieldLabel(field)
-      }
+      const known = field === "metadata.name" || (field === "metadata.namespace" && type.namespaced) || type.fieldLabels[field] !== undefined
+      // kinds without a field-label conversion of their own answer with metav1's default message
+      if (!known) throw unsupportedFieldLabel(field, type.custom || Object.keys(type.fieldLabels).length > 0 ? "registered" : "metav1Default")
     }
   }
   const namespace = selection.namespace

@@ -1,21 +1,9 @@
-import { StatusError, type StatusDetails } from "./Status.ts"
+import { failure, type StatusError } from "./Status.ts"
 
 /**
  * The patch failures kube-apiserver reports without a Status.ts helper of their own
  * (k8s.io/apimachinery/pkg/api/errors and handlers/responsewriters).
  */
-
-const failure = (code: number, reason: string | undefined, message: string, details?: StatusDetails): StatusError =>
-  new StatusError({
-    kind: "Status",
-    apiVersion: "v1",
-    metadata: {},
-    status: "Failure",
-    message,
-    ...(reason === undefined ? {} : { reason }),
-    ...(details === undefined ? {} : { details }),
-    code
-  })
 
 /**
  * errors.NewGenericServerResponse(422, "", GroupResource{}, "", err.Error(), 0, false): the library error text is

@@ -52,14 +52,15 @@ export interface QualifiedResource {
 export const qualified = ({ group, resource }: QualifiedResource): string =>
   group === "" ? resource : `${resource}.${group}`
 
-const failure = (code: number, reason: string, message: string, details?: StatusDetails): StatusError =>
+/** A Failure Status; `reason` is omitted for plain Go errors that reached the handler (reason Unknown). */
+export const failure = (code: number, reason: string | undefined, message: string, details?: StatusDetails): StatusError =>
   new StatusError({
     kind: "Status",
     apiVersion: "v1",
     metadata: {},
     status: "Failure",
     message,
-    reason,
+    ...(reason === undefined ? {} : { reason }),
     ...(details === undefined ? {} : { details }),
     code
   })

@@ -18,7 +18,7 @@ import {
   withMetadata,
   without
 } from "./ObjectMeta.ts"
-import { applyJsonPatch, mergePatch, strategicMergePatch, strategicSchemas } from "./Patch.ts"
+import { applyJsonPatch, decodeObjectPatch, mergePatch, strategicMergePatch, strategicSchemas } from "./Patch.ts"
 import { apiVersionOf, qualifiedResource, servedVersion, type ResourceType, type ServedVersion } from "./ResourceType.ts"
 import { applySchemaDefaults } from "./StructuralSchema.ts"
 import {
@@ -400,7 +400,7 @@ export class Store {
       case "json":
         return applyJsonPatch(current, patch)
       case "merge":
-        return mergePatch(current, patch)
+        return mergePatch(current, decodeObjectPatch("merge", patch))
       case "apply":
         // Server-side apply, approximated as a merge of the applied configuration: fields a manager stops
         // sending are not removed, there are no field-manager conflicts, and list-maps are replaced whole.
@@ -409,9 +409,9 @@ export class Store {
         }
         return mergePatch(current, patch)
       case "strategic": {
-        if (!isJsonObject(patch)) throw badRequest("the body of the request was in an unknown format")
+        const body = decodeObjectPatch("strategic", patch)
         const schema = type.strategicKey === undefined ? undefined : strategicSchemas[type.strategicKey]
-        return schema === undefined ? mergePatch(current, patch) : strategicMergePatch(current, patch, schema)
+        return schema === undefined ? mergePatch(current, body) : strategicMergePatch(current, body, schema)
       }
     }
   }
