@@ -27,6 +27,9 @@ const sandbox = Command.make(
       Effect.gen(function*() {
         const started = yield* startSandbox({ stateDir, kubePort: Option.getOrUndefined(port) })
         yield* Console.log(`Kubernetes API emulator: ${started.contract.kubernetes.server}`)
+        yield* Console.log(`Azure Resource Manager:  ${started.contract.azure.armEndpoint}`)
+        yield* Console.log(`Key Vault:               ${started.contract.azure.keyVaultUrl}`)
+        yield* Console.log(`Entra ID:                ${started.contract.azure.authorityHost}`)
         yield* Console.log(`kubeconfig:              ${started.kubeconfigPath}`)
         yield* Console.log(`sandbox contract:        ${started.contractPath}`)
         yield* Console.log(`Try: kubectl --kubeconfig ${started.kubeconfigPath} get namespaces`)

@@ -1,6 +1,7 @@
 import { FileSystem, Path } from "@effect/platform"
 import type { PlatformError } from "@effect/platform/Error"
 import { Effect, type Scope } from "effect"
+import { makeAzureEmulator, type AzureEmulator, type AzureEmulatorStartError } from "../emulators/azure/AzureEmulator.ts"
 import { kubeEmulator, type KubeEmulator } from "../emulators/kube/KubeEmulator.ts"
 
 export interface SandboxOptions {
@@ -14,10 +15,23 @@ export interface SandboxOptions {
 export interface SandboxContract {
   readonly kubeconfig: string
   readonly kubernetes: { readonly server: string }
+  readonly azure: {
+    readonly caFile: string
+    readonly armEndpoint: string
+    readonly subscriptionId: string
+    readonly resourceGroup: string
+    readonly serviceName: string
+    readonly keyVaultUrl: string
+    readonly authorityHost: string
+    readonly tenantId: string
+    readonly clientId: string
+    readonly clientSecret: string
+  }
 }
 
 export interface Sandbox {
   readonly kube: KubeEmulator
+  readonly azure: AzureEmulator
   readonly stateDir: string
   readonly kubeconfigPath: string
   readonly contractPath: string
@@ -25,18 +39,30 @@ export interface Sandbox {
 }
 
 /** The embedded emulators on loopback, and the files that tell clients where they are. Released with the scope. */
-export const startSandbox = (options: SandboxOptions): Effect.Effect<Sandbox, PlatformError, Scope.Scope | FileSystem.FileSystem | Path.Path> =>
+export const startSandbox = (
+  options: SandboxOptions
+): Effect.Effect<Sandbox, PlatformError | AzureEmulatorStartError, Scope.Scope | FileSystem.FileSystem | Path.Path> =>
   Effect.gen(function*() {
     const fs = yield* FileSystem.FileSystem
     const path = yield* Path.Path
     const stateDir = path.resolve(options.stateDir)
     yield* fs.makeDirectory(stateDir, { recursive: true })
     const kube = yield* kubeEmulator(options.kubePort === undefined ? {} : { port: options.kubePort })
+    const azure = yield* makeAzureEmulator()
     const kubeconfigPath = path.join(stateDir, "kubeconfig")
     const contractPath = path.join(stateDir, "sandbox.json")
-    const contract: SandboxContract = { kubeconfig: kubeconfigPath, kubernetes: { server: kube.url } }
+    const caFile = path.join(stateDir, "ca.pem")
+    const { caPem: _ca, ...facts } = azure.connection
+    const contract: SandboxContract = {
+      kubeconfig: kubeconfigPath,
+      kubernetes: { server: kube.url },
+      azure: { caFile, ...facts }
+    }
     yield* fs.writeFileString(kubeconfigPath, kube.kubeconfig())
+    yield* fs.writeFileString(caFile, azure.caPem)
     yield* fs.writeFileString(contractPath, `${JSON.stringify(contract, null, 2)}\n`)
-    yield* Effect.logInfo("sandbox started").pipe(Effect.annotateLogs({ kubernetes: kube.url, stateDir }))
-    return { kube, stateDir, kubeconfigPath, contractPath, contract }
+    yield* Effect.logInfo("sandbox started").pipe(
+      Effect.annotateLogs({ kubernetes: kube.url, arm: azure.armEndpoint, keyVault: azure.keyVaultUrl, stateDir })
+    )
+    return { kube, azure, stateDir, kubeconfigPath, contractPath, contract }
   })

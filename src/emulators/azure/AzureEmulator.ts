@@ -1,4 +1,6 @@
 import { Data, Effect, type Scope } from "effect"
+import { makeApimEmulator } from "./apim/ApimHandler.ts"
+import type { ApimModel, ApimModelOptions } from "./apim/ApimModel.ts"
 import { armOperationOf } from "./apim/Operations.ts"
 import { armGuard } from "./ArmGuard.ts"
 import { generateCertificates, type Certificates } from "./Certificates.ts"
@@ -13,9 +15,9 @@ import { makeThrottle, type Throttle, type ThrottleOptions } from "./Throttle.ts
 
 /**
  * Starts the Azure side of the sandbox: Entra ID, Key Vault and an Azure Resource Manager listener, each on its
- * own HTTPS port of 127.0.0.1, sharing one generated CA. The ARM model is supplied by the caller (the APIM
- * emulator); this module wraps it in what ARM itself does in front of every resource provider: fault
- * injection, the bearer check, the per-subscription throttle and per-operation latency.
+ * own HTTPS port of 127.0.0.1, sharing one generated CA. Behind ARM sits the API Management model; this module
+ * wraps it in what ARM itself does in front of every resource provider: fault injection, the bearer check, the
+ * per-subscription throttle and per-operation latency.
  */
 
 /** What a client needs to connect; the sandbox writes these names into sandbox.json. */
@@ -33,8 +35,10 @@ export interface AzureConnectionFacts {
 }
 
 export interface AzureEmulatorOptions {
-  /** Builds the ARM model's handler once the connection facts are known. Default: every request is 404. */
+  /** Replaces the APIM model behind ARM (tests of the ARM wrapper itself); built once the facts are known. */
   readonly arm?: (facts: AzureConnectionFacts) => Handler
+  /** APIM service settings beyond the connection facts (gateway URL, developer portal URL, link fetcher, ...). */
+  readonly apim?: Partial<Omit<ApimModelOptions, "subscriptionId" | "resourceGroup" | "serviceName">>
   readonly ports?: { readonly arm?: number; readonly keyVault?: number; readonly entra?: number }
   /**
    * ARM throttling (default on, with ARM's default budget) and per-operation latency, keyed by default by
@@ -59,6 +63,8 @@ export interface AzureEmulator extends AzureConnectionFacts {
   readonly certificates: Certificates
   readonly entra: Entra
   readonly keyVault: KeyVault
+  /** The API Management service's in-process door (what the portal would change). */
+  readonly apim: ApimModel
   readonly throttle: Throttle
   readonly faults: { readonly arm: Faults; readonly keyVault: Faults; readonly entra: Faults }
   readonly logs: { readonly arm: RequestLog; readonly keyVault: RequestLog; readonly entra: RequestLog }
@@ -76,9 +82,9 @@ export const operatorSecrets: ReadonlyArray<readonly [secretName: string, fact: 
   ["aad-client-id", "clientId"]
 ]
 
-const noArmModel: Handler = (request) => ({
-  status: 404,
-  body: armError("ResourceNotFound", `No ARM model is configured for '${request.rawPath}'.`)
+const notStarted: Handler = (request) => ({
+  status: 503,
+  body: armError("ServiceUnavailable", `The API Management emulator behind '${request.rawPath}' is still starting.`)
 })
 
 const seedOperatorSecrets = (keyVault: KeyVault, facts: AzureConnectionFacts): void => {
@@ -113,7 +119,7 @@ export const startAzureEmulator = async (options: AzureEmulatorOptions = {}): Pr
     const keyVaultFront = await listen(keyVault.handler, faults.keyVault, options.ports?.keyVault)
 
     // The ARM model is built after its listener has a port, so it can see the final facts.
-    let armModel: Handler = noArmModel
+    let armModel: Handler = notStarted
     let armEndpoint = ""
     const armHandler = armGuard(
       { verifyBearer: entra.verifyBearer, audiences: () => [armEndpoint] },
@@ -134,7 +140,13 @@ export const startAzureEmulator = async (options: AzureEmulatorOptions = {}): Pr
       clientId: app.clientId,
       clientSecret: app.clientSecret ?? ""
     }
-    armModel = options.arm?.(connection) ?? noArmModel
+    const apim = makeApimEmulator({
+      ...options.apim,
+      subscriptionId: connection.subscriptionId,
+      resourceGroup: connection.resourceGroup,
+      serviceName: connection.serviceName
+    })
+    armModel = options.arm?.(connection) ?? apim.handler
     if (options.seedKeyVault ?? true) seedOperatorSecrets(keyVault, connection)
 
     return {
@@ -143,6 +155,7 @@ export const startAzureEmulator = async (options: AzureEmulatorOptions = {}): Pr
       certificates,
       entra,
       keyVault,
+      apim: apim.model,
       throttle,
       faults,
       logs: { arm: armFront.log, keyVault: keyVaultFront.log, entra: entraFront.log },
