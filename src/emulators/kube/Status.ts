@@ -71,13 +71,16 @@ const detailsOf = (qr: QualifiedResource, name: string): StatusDetails => ({
   kind: qr.resource
 })
 
-export const success = (details?: StatusDetails): Status => ({
+/**
+ * The Status a delete answers with once the object is gone: store.finalizeDelete builds it without a code, and
+ * the handler writes it as is (`code` is omitempty), so the body has none.
+ */
+export const success = (details?: StatusDetails): Omit<Status, "code"> => ({
   kind: "Status",
   apiVersion: "v1",
   metadata: {},
   status: "Success",
-  ...(details === undefined ? {} : { details }),
-  code: 200
+  ...(details === undefined ? {} : { details })
 })
 
 export const notFound = (qr: QualifiedResource, name: string): StatusError =>

@@ -68,7 +68,7 @@ export interface DeleteOptions {
 }
 
 export interface DeleteResult {
-  readonly body: JsonObject | Status
+  readonly body: JsonObject | Omit<Status, "code">
   readonly code: 200 | 202
 }
 
