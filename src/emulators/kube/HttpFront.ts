@@ -30,8 +30,14 @@ interface Reply {
   readonly headers?: Readonly<Record<string, string>>
 }
 
-const APPLY_ACCEPTED = ["application/json-patch+json", "application/merge-patch+json", "application/apply-patch+yaml"]
-const BUILTIN_PATCH_ACCEPTED = [...APPLY_ACCEPTED, "application/strategic-merge-patch+json"]
+// the installer's order: strategic merge (built-ins only) comes before apply
+const CUSTOM_PATCH_ACCEPTED = ["application/json-patch+json", "application/merge-patch+json", "application/apply-patch+yaml"]
+const BUILTIN_PATCH_ACCEPTED = [
+  "application/json-patch+json",
+  "application/merge-patch+json",
+  "application/strategic-merge-patch+json",
+  "application/apply-patch+yaml"
+]
 
 const readBody = (request: http.IncomingMessage): Promise<string> =>
   new Promise((resolve, reject) => {
@@ -304,7 +310,7 @@ export class HttpFront {
       }
       case "PATCH": {
         const patchType = patchTypeOf(contentType)
-        if (patchType === undefined) throw unsupportedMediaType(contentType, scope.type.custom ? APPLY_ACCEPTED : BUILTIN_PATCH_ACCEPTED)
+        if (patchType === undefined) throw unsupportedMediaType(scope.type.custom ? CUSTOM_PATCH_ACCEPTED : BUILTIN_PATCH_ACCEPTED)
         const result = this.store.patch(scope, name, patchType, parseBody(text, patchType === "apply" ? "yaml" : "json"), {
           ...write,
           force: query.has("force") ? flag(query, "force") : undefined

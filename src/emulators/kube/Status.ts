@@ -100,13 +100,9 @@ export const forbidden = (qr: QualifiedResource, name: string, why: string): Sta
 export const methodNotAllowed = (message = "the server does not allow this method on the requested resource"): StatusError =>
   failure(405, "MethodNotAllowed", message)
 
-export const unsupportedMediaType = (contentType: string, accepted: ReadonlyArray<string>): StatusError =>
-  failure(
-    415,
-    "UnsupportedMediaType",
-    `the body of the request was in an unknown format - accepted media types include: ${accepted.join(", ")}`,
-    { causes: [{ reason: "UnexpectedServerResponse", message: contentType }] }
-  )
+/** negotiation.errUnsupportedMediaType: its Status has no details (kubectl's "UnexpectedServerResponse" cause is client-side). */
+export const unsupportedMediaType = (accepted: ReadonlyArray<string>): StatusError =>
+  failure(415, "UnsupportedMediaType", `the body of the request was in an unknown format - accepted media types include: ${accepted.join(", ")}`)
 
 export const expired = (message: string): StatusError => failure(410, "Expired", message)
 

@@ -247,11 +247,7 @@ export class Store {
   patch(scope: Scope, name: string, patchType: PatchType, patch: Json, options: WriteOptions & { readonly force?: boolean | undefined } = {}): WriteResult {
     const { type } = scope
     if (patchType === "strategic" && type.custom) {
-      throw unsupportedMediaType("application/strategic-merge-patch+json", [
-        "application/json-patch+json",
-        "application/merge-patch+json",
-        "application/apply-patch+yaml"
-      ])
+      throw unsupportedMediaType(["application/json-patch+json", "application/merge-patch+json", "application/apply-patch+yaml"])
     }
     if (patchType === "apply" && (options.fieldManager === undefined || options.fieldManager === "")) {
       throw invalid({ group: "meta.k8s.io", kind: "PatchOptions" }, "", [
