@@ -289,8 +289,9 @@ export class Store {
         `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${resourceVersionOf(old) ?? ""}`
       )
     }
-    const code = options.orphanDependents === false ? 202 : 200
-    if (deletionTimestampOf(old) !== undefined) return { body: this.render(scope, old), code }
+    // delete.go: 202 only when the object was not deleted at once and the client asked orphanDependents=false
+    const pendingCode = options.orphanDependents === false ? 202 : 200
+    if (deletionTimestampOf(old) !== undefined) return { body: this.render(scope, old), code: pendingCode }
     const policy = options.propagationPolicy ?? (options.orphanDependents === true ? "Orphan" : "Background")
     const policyFinalizer = policy === "Foreground" ? "foregroundDeletion" : policy === "Orphan" ? "orphan" : undefined
     const finalizers = policyFinalizer === undefined || finalizersOf(old).includes(policyFinalizer)
@@ -307,15 +308,15 @@ export class Store {
       const terminating = type.group === "" && type.kind === "Namespace"
         ? { ...marked, status: { ...(isJsonObject(marked["status"]) ? marked["status"] : {}), phase: "Terminating" } }
         : marked
-      if (options.dryRun === true) return { body: this.render(scope, terminating), code }
-      return { body: this.render(scope, this.commitUpdate(type, old, terminating)), code: 200 }
+      if (options.dryRun === true) return { body: this.render(scope, terminating), code: pendingCode }
+      return { body: this.render(scope, this.commitUpdate(type, old, terminating)), code: pendingCode }
     }
-    if (options.dryRun === true) return { body: this.render(scope, old), code }
+    if (options.dryRun === true) return { body: this.render(scope, old), code: 200 }
     const removed = this.commitDelete(type, old)
     const body = type.deleteReturnsObject
       ? this.render(scope, removed)
       : success({ name, ...(type.group === "" ? {} : { group: type.group }), kind: type.plural, uid: uidOf(old) })
-    return { body, code }
+    return { body, code: 200 }
   }
 
   deleteCollection(scope: Scope, selection: Selection, options: DeleteOptions = {}): JsonObject {
