@@ -167,6 +167,8 @@ export interface FieldError {
   readonly field: string
   /** The offending value; omitted for Required, Forbidden and TooLong/TooMany as the apiserver does. */
   readonly value?: Json
+  /** The value as Go's %#v prints it, for values that are not JSON (a uint64 0 prints as `0x0`). */
+  readonly goValue?: string
   readonly detail?: string
 }
 
@@ -181,7 +183,8 @@ const renderValue = (value: Json): string => {
 /** The error without its field prefix, as it appears in `details.causes[].message`. */
 export const fieldErrorBody = (e: FieldError): string => {
   let text = typeText[e.type]
-  if (e.value !== undefined && e.type !== "FieldValueRequired" && e.type !== "FieldValueForbidden") {
+  if (e.goValue !== undefined) text += `: ${e.goValue}`
+  else if (e.value !== undefined && e.type !== "FieldValueRequired" && e.type !== "FieldValueForbidden") {
     text += `: ${renderValue(e.value)}`
   }
   if (e.detail !== undefined && e.detail !== "") text += `: ${e.detail}`

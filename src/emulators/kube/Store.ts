@@ -237,8 +237,9 @@ export class Store {
     const candidate = checkIncoming(scope.type, scope.version, scope.namespace, body, name)
     const rv = resourceVersionOf(candidate)
     if ((rv === undefined || rv === "") && !scope.type.allowUnconditionalUpdate) {
-      throw invalid({ group: scope.type.group, kind: scope.type.kind }, name, [
-        { type: "FieldValueInvalid", field: "metadata.resourceVersion", value: "0x0", detail: "must be specified for an update" }
+      // store.Update names the resource (plural) where NewInvalid expects a kind, and the value is a uint64 0
+      throw invalid({ group: scope.type.group, kind: scope.type.plural }, name, [
+        { type: "FieldValueInvalid", field: "metadata.resourceVersion", goValue: "0x0", detail: "must be specified for an update" }
       ])
     }
     return this.update(scope, name, old, candidate, options)
