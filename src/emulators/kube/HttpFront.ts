@@ -6,7 +6,7 @@ import { isJsonArray, isJsonObject, type Json, type JsonObject } from "../Json.t
 import type { FieldValidation } from "./Admission.ts"
 import { apiGroup, apiGroupList, apiResourceList, coreVersions, versionInfo } from "./Discovery.ts"
 import { RequestFaults } from "./Faults.ts"
-import { openApiDocument } from "./OpenApi.ts"
+import { openApi } from "./OpenApi.ts"
 import { patchTypeOf } from "./Patch.ts"
 import { RequestLog } from "./RequestLog.ts"
 import { route } from "./Router.ts"
@@ -27,6 +27,8 @@ export interface HttpFrontOptions {
 interface Reply {
   readonly status: number
   readonly body: Json
+  /** A non-JSON body (protobuf), sent instead of `body`; its Content-Type comes in `headers`. */
+  readonly raw?: Uint8Array
   readonly headers?: Readonly<Record<string, string>>
 }
 
@@ -218,7 +220,7 @@ export class HttpFront {
   }
 
   private send(response: http.ServerResponse, reply: Reply): void {
-    const body = JSON.stringify(reply.body)
+    const body = reply.raw ?? JSON.stringify(reply.body)
     response.writeHead(reply.status, {
       "Content-Type": "application/json",
       "Cache-Control": "no-cache, private",
@@ -243,7 +245,11 @@ export class HttpFront {
     const segments = path.split("/").filter((s) => s !== "")
     if (path === "/version" || path === "/version/") return found(versionInfo())
     if (path === "/healthz" || path === "/readyz" || path === "/livez") return { status: 200, body: "ok" }
-    if (segments[0] === "openapi") return found(openApiDocument(this.store.registry, segments.slice(1), request.headers.accept ?? ""))
+    if (segments[0] === "openapi") {
+      const reply = openApi(this.store.registry, segments.slice(1), request.headers.accept ?? "")
+      if (reply === undefined) throw notFoundPath()
+      return reply
+    }
     if (segments[0] === "api" && segments.length === 1) return found(coreVersions(request.headers.host ?? "127.0.0.1"))
     if (segments[0] === "api" && segments[1] === "v1") return found(apiResourceList(this.store.registry, "", "v1"))
     if (segments[0] === "apis" && segments.length === 1) return found(apiGroupList(this.store.registry))
