@@ -117,11 +117,12 @@ const withoutCommentsAndCdata = (text: string): string => text.replace(/<!--[\s\
 
 const undeclaredEntity = /&(?!(?:amp|lt|gt|quot|apos|#[0-9]+|#x[0-9a-fA-F]+);)/
 
-const hasIllegalCharacter = (nodes: ReadonlyArray<XmlNode>): boolean =>
-  nodes.some((node) =>
-    isElement(node)
-      ? node.attributes.some(([, value]) => illegal.test(value)) || hasIllegalCharacter(node.children)
-      : illegal.test(node.text)
+const isXmlCharacter = (codePoint: number): boolean => codePoint <= 0x10ffff && !illegal.test(String.fromCodePoint(codePoint))
+
+/** The parser drops a reference such as `&#1;` silently; a well-formedness check must refuse it instead. */
+const referencesNonCharacter = (text: string): boolean =>
+  [...text.matchAll(/&#(?:x([0-9a-fA-F]+)|([0-9]+));/g)].some(
+    ([, hex, decimal]) => !isXmlCharacter(hex === undefined ? Number.parseInt(decimal ?? "", 10) : Number.parseInt(hex, 16))
   )
 
 /**
@@ -135,10 +136,10 @@ export const parseXml = (text: string): Either.Either<XmlElement, string> => {
   if (/<!DOCTYPE/i.test(outside)) return Either.left("a DOCTYPE is not allowed in a policy")
   if (undeclaredEntity.test(outside)) return Either.left("a reference to an undeclared entity")
   if (illegal.test(text)) return Either.left("a character XML 1.0 cannot carry")
+  if (referencesNonCharacter(outside)) return Either.left("a character reference to a character XML 1.0 cannot carry")
   const roots = fromOrdered(parser.parse(text)).filter(isElement)
   const [root, extra] = roots
   if (root === undefined) return Either.left("no root element")
   if (extra !== undefined) return Either.left("more than one root element")
-  if (hasIllegalCharacter([root])) return Either.left("a character reference to a character XML 1.0 cannot carry")
   return Either.right(root)
 }
