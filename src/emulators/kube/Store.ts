@@ -33,7 +33,7 @@ import {
   type Status
 } from "./Status.ts"
 import { TypeRegistry } from "./TypeRegistry.ts"
-import { composeUpdate, nonMetadataChanged, pendingFinalizers } from "./UpdateRules.ts"
+import { composeUpdate, deletionFieldsSetOnLiveObject, nonMetadataChanged, pendingFinalizers } from "./UpdateRules.ts"
 import { WatchHub, type StoredEvent, type Watcher, type WatchSink } from "./WatchHub.ts"
 
 /** Where a request points: a kind, the version it speaks, and the namespace ("" when cluster-scoped or all). */
@@ -381,6 +381,9 @@ export class Store {
           }
         ])
       }
+    } else {
+      const immutable = deletionFieldsSetOnLiveObject(composed, old)
+      if (immutable.length > 0) throw invalid({ group: type.group, kind: type.kind }, name, immutable)
     }
     const { object, warnings } = admit(type, version, composed, oldInVersion, options.fieldValidation ?? "Warn")
     let stored = this.toStorage(type, version, object)
