@@ -119,7 +119,7 @@ describe("built-in status subresources", () => {
       name: "web",
       body: {
         ...ingress("web", "c.example.com"),
-        metadata: { name: "web", labels: { edited: "yes" }, resourceVersion: main.metadata?.resourceVersion },
+        metadata: { ...main.metadata, labels: { edited: "yes" } },
         status: { loadBalancer: { ingress: [{ ip: "10.0.0.2" }] } }
       }
     })
