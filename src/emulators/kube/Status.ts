@@ -89,6 +89,13 @@ export const notFound = (qr: QualifiedResource, name: string): StatusError =>
 export const alreadyExists = (qr: QualifiedResource, name: string): StatusError =>
   failure(409, "AlreadyExists", `${qualified(qr)} "${name}" already exists`, detailsOf(qr, name))
 
+/** errors.NewGenerateNameConflict: every generated name was taken; clients may retry after a second. */
+export const generateNameConflict = (qr: QualifiedResource, name: string): StatusError =>
+  failure(409, "AlreadyExists", `${qualified(qr)} "${name}" already exists, the server was not able to generate a unique name for the object`, {
+    ...detailsOf(qr, name),
+    retryAfterSeconds: 1
+  })
+
 export const conflict = (qr: QualifiedResource, name: string, why = "the object has been modified; please apply your changes to the latest version and try again"): StatusError =>
   failure(409, "Conflict", `Operation cannot be fulfilled on ${qualified(qr)} "${name}": ${why}`, detailsOf(qr, name))
 

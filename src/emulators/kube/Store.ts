@@ -26,6 +26,7 @@ import {
   badRequest,
   conflict,
   forbidden,
+  generateNameConflict,
   invalid,
   notFound,
   success,
@@ -211,9 +212,15 @@ export class Store {
     let candidate = withMetadata(incoming, { name, deletionTimestamp: null, deletionGracePeriodSeconds: null, resourceVersion: null })
     if (type.statusSubresource && type.custom) candidate = without(candidate, "status")
     const { object, warnings } = admit(type, version, candidate, undefined, options.fieldValidation ?? "Warn")
-    const stored = this.toStorage(type, version, object)
     this.requireWritableNamespace(scope, name)
-    if (this.bucket(type).has(keyOf(scope.namespace, name))) throw alreadyExists(qualifiedResource(type), name)
+    const taken = (n: string) => this.bucket(type).has(keyOf(scope.namespace, n))
+    let finalName = name
+    if (nameOf(incoming) === "" && base !== undefined) {
+      // RetryGenerateName: up to 7 more suffixes, then NewGenerateNameConflict
+      for (let attempt = 1; attempt < 8 && taken(finalName); attempt++) finalName = generateName(base)
+      if (taken(finalName)) throw generateNameConflict(qualifiedResource(type), finalName)
+    } else if (taken(name)) throw alreadyExists(qualifiedResource(type), name)
+    const stored = this.toStorage(type, version, finalName === name ? object : withMetadata(object, { name: finalName }))
     const metadata: JsonObject = {
       uid: newUid(),
       creationTimestamp: rfc3339(this.now()),
