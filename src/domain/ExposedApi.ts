@@ -2,7 +2,7 @@ import { Either, Schema } from "effect"
 import { type ApiIntent, ApiType, type GatewayPolicies, objectKey, type ObjectKey, Segment, type Specification } from "./ApiIntent.ts"
 import { apimApiId } from "./ApiNaming.ts"
 import {
-  type PolicySettings,
+  type SpecPolicySettings,
   readApiKey,
   readCors,
   readOasValidation,
@@ -106,7 +106,7 @@ export class ExposedApi extends Schema.Class<ExposedApi>("ExposedApi")({
 }
 
 /** What the operator's configuration decides about every ExposedAPI. */
-export interface IntentSettings extends PolicySettings {
+export interface IntentSettings extends SpecPolicySettings {
   /** JWT validation for resources without the opt-out annotation. */
   readonly jwtValidationDefault: boolean
   /** Whether `oda.tmforum.org/jwt-validation: disabled` is honoured; when false it makes the resource invalid. */
@@ -180,8 +180,11 @@ export const toApiIntent = (api: ExposedApi, settings: IntentSettings): Either.E
 const unreadable = new InvalidSpec({ problems: [{ field: "spec", message: "could not be read" }] })
 
 /** `{ [key]: value }` when value is defined, `{}` otherwise: optional properties under exactOptionalPropertyTypes. */
-const defined = <K extends string, A>(key: K, value: A | undefined): { [P in K]?: A } =>
-  (value === undefined ? {} : { [key]: value }) as { [P in K]?: A }
+const defined = <K extends string, A>(key: K, value: A | undefined): Partial<Record<K, A>> => {
+  const result: Partial<Record<K, A>> = {}
+  if (value !== undefined) result[key] = value
+  return result
+}
 
 const apiTypesText = ApiType.literals.map((literal) => `"${literal}"`).join(", ")
 

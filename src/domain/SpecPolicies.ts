@@ -8,7 +8,7 @@ import { hasControlCharacters, isAbsent, isToken, readBoolean, readCount, readCs
  * whatever else it holds has no effect, so it cannot make the resource invalid.
  */
 
-export interface PolicySettings {
+export interface SpecPolicySettings {
   /** Renewal period of `quota` counters: the CRD has no field for it. */
   readonly quotaRenewalPeriodSeconds: number
   /** Subscription-key header when `apiKeyVerification.location` is `header` (APIM's default name). */
@@ -94,7 +94,7 @@ const readInterval = (problems: Problems, field: string, value: unknown): number
  * `quota` has no `enabled` flag in the CRD: a quota with a limit is on. `enabled: false` (kept by the CRD's
  * preserve-unknown-fields) switches it off, and an empty `quota: {}` means none.
  */
-export const readQuota = (problems: Problems, value: unknown, settings: PolicySettings): Quota | undefined => {
+export const readQuota = (problems: Problems, value: unknown, settings: SpecPolicySettings): Quota | undefined => {
   const field = "spec.quota"
   const found = enabledSection(problems, field, value, true)
   if (found === undefined) return undefined
@@ -116,7 +116,7 @@ const QUERY_NAME = /^[A-Za-z0-9\-._~]+$/
  * `query:<name>` choose the name too (the CRD describes `location` as the "name of variable where API key value is
  * expected", which some gateways read as the header name).
  */
-export const readApiKey = (problems: Problems, value: unknown, settings: PolicySettings): ApiKey | undefined => {
+export const readApiKey = (problems: Problems, value: unknown, settings: SpecPolicySettings): ApiKey | undefined => {
   const field = "spec.apiKeyVerification"
   const found = enabledSection(problems, field, value)
   if (found === undefined) return undefined
