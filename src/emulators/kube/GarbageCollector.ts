@@ -36,6 +36,8 @@ export class GarbageCollector {
     const uid = uidOf(object)
     if (event.type === "DELETED") {
       this.dirtyOwners.add(uid) // whoever it owned must go
+      // and a foreground owner may have been waiting for it
+      for (const owner of this.ownersByDependent.get(uid) ?? []) this.dirtyOwners.add(owner)
       this.index(uid, [])
       return
     }
