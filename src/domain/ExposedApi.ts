@@ -125,18 +125,16 @@ export const DEFAULT_INTENT_SETTINGS: IntentSettings = {
 export const toApiIntent = (api: ExposedApi, settings: IntentSettings): Either.Either<ApiIntent, InvalidSpec> => {
   const problems = new Problems()
   const { spec, metadata } = api
-  const apiName = required(problems, "spec.name", spec.name, `the API's name as the Component defines it, e.g. "productcatalogmanagement"`, () =>
-    readText(problems, "spec.name", spec.name, { what: "the API's name", maxLength: 300 }))
-  const service = required(problems, "spec.implementation", spec.implementation, "the name of the Service that implements the API", () =>
-    readServiceName(problems, "spec.implementation", spec.implementation))
-  const path = required(problems, "spec.path", spec.path, `the path to the root of the API, e.g. "/r1-productcatalogmanagement/tmf-api/productCatalogManagement/v4"`, () =>
-    readPath(problems, "spec.path", spec.path, { dropTrailingSlash: true }))
-  const port = required(problems, "spec.port", spec.port, "the Service port where the API is served, e.g. 8080", () =>
-    readPort(problems, "spec.port", spec.port))
-  const apiType = required(problems, "spec.apiType", spec.apiType, `one of ${apiTypesText}`, () => readApiType(problems, spec.apiType))
+  const apiName = required(problems, "spec.name", spec.name, HINTS.name, (p, field, value) =>
+    readText(p, field, value, { what: "the API's name", maxLength: 300 }))
+  const service = required(problems, "spec.implementation", spec.implementation, HINTS.implementation, readServiceName)
+  const path = required(problems, "spec.path", spec.path, HINTS.path, (p, field, value) =>
+    readPath(p, field, value, { dropTrailingSlash: true }))
+  const port = required(problems, "spec.port", spec.port, HINTS.port, readPort)
+  const apiType = required(problems, "spec.apiType", spec.apiType, HINTS.apiType, readApiType)
   const specification = readSpecification(problems, spec.specification)
   if (apiType === "openapi" && isAbsentSpecification(spec.specification))
-    problems.report("spec.specification", `is required when spec.apiType is "openapi": the URL of the API's OpenAPI or Swagger 2.0 document`)
+    problems.report("spec.specification", `is required when spec.apiType is "openapi": ${HINTS.specification}`)
   const developerUI = isAbsent(spec.developerUI)
     ? undefined
     : readPath(problems, "spec.developerUI", spec.developerUI, { dropTrailingSlash: false })
@@ -188,9 +186,19 @@ const defined = <K extends string, A>(key: K, value: A | undefined): Partial<Rec
 
 const apiTypesText = ApiType.literals.map((literal) => `"${literal}"`).join(", ")
 
-const readApiType = (problems: Problems, value: unknown): ApiType | undefined => {
+/** What a missing field is for, so the message says what to write. */
+const HINTS = {
+  name: `the API's name as the Component defines it, e.g. "productcatalogmanagement"`,
+  implementation: "the name of the Service that implements the API",
+  path: `the path to the root of the API, e.g. "/r1-productcatalogmanagement/tmf-api/productCatalogManagement/v4"`,
+  port: "the Service port where the API is served, e.g. 8080",
+  apiType: `one of ${apiTypesText}`,
+  specification: "the URL of the API's OpenAPI or Swagger 2.0 document"
+}
+
+const readApiType = (problems: Problems, field: string, value: unknown): ApiType | undefined => {
   const match = ApiType.literals.find((literal) => literal === value)
-  return match ?? problems.report("spec.apiType", `must be one of ${apiTypesText}, got ${describeValue(value)}`)
+  return match ?? problems.report(field, `must be one of ${apiTypesText}, got ${describeValue(value)}`)
 }
 
 /** The CRD's v1 comment: "operator will default to coreFunction if not specified". */
@@ -218,8 +226,7 @@ const readSpecification = (problems: Problems, value: unknown): Specification | 
   }
   if (typeof entry !== "object" || entry === null || Array.isArray(entry))
     return problems.report(field, `must be {url, version}, a list of them, or a list of URLs, got ${describeValue(entry)}`)
-  const url = required(problems, `${field}.url`, Reflect.get(entry, "url"), "the URL of the API's specification document", () =>
-    readHttpUrl(problems, `${field}.url`, Reflect.get(entry, "url")))
+  const url = required(problems, `${field}.url`, Reflect.get(entry, "url"), HINTS.specification, readHttpUrl)
   const version = readText(problems, `${field}.version`, Reflect.get(entry, "version"), {
     what: `the specification's version, e.g. "v4.0.0"`,
     maxLength: 100

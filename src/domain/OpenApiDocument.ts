@@ -91,8 +91,10 @@ const parse = (text: string): Either.Either<{ readonly document: unknown; readon
   return Either.try({
     try: () => ({ document: yaml.toJS({ maxAliasCount: 100 }) as unknown, syntax: "yaml" as const }),
     // toJS refuses documents that expand aliases without bound ("billion laughs")
-    catch: (cause) =>
-      new DocumentProblem({ reason: "Unparseable", message: `the document is not usable YAML: ${firstLine(cause instanceof Error ? cause.message : String(cause))}` })
+    catch: (cause) => {
+      const reason = firstLine(cause instanceof Error ? cause.message : String(cause))
+      return new DocumentProblem({ reason: "Unparseable", message: `the document is not usable YAML: ${reason}` })
+    }
   })
 }
 
@@ -112,7 +114,10 @@ const kindOf = (document: JsonMap, syntax: Syntax): Either.Either<OpenApiImport[
   const swagger = document["swagger"]
   if (swagger === "2.0" || (syntax === "yaml" && swagger === 2)) return Either.right("swagger2")
   if (swagger !== undefined)
-    return problem("UnsupportedVersion", `swagger ${JSON.stringify(swagger)} cannot be imported: API Management imports Swagger "2.0" and OpenAPI 3.0.x/3.1.x`)
+    return problem(
+      "UnsupportedVersion",
+      `swagger ${JSON.stringify(swagger)} cannot be imported: API Management imports Swagger "2.0" and OpenAPI 3.0.x/3.1.x`
+    )
   return problem("UnsupportedVersion", `the document has neither swagger: "2.0" nor openapi: "3.x": it is not an OpenAPI or Swagger document`)
 }
 

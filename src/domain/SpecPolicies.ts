@@ -100,7 +100,10 @@ export const readQuota = (problems: Problems, value: unknown, settings: SpecPoli
   if (found === undefined) return undefined
   if (isAbsent(found["limit"])) {
     if (isAbsent(found["identifier"])) return undefined
-    return problems.report(`${field}.limit`, `is required when ${field}.identifier is set: the number of requests allowed per renewal period, e.g. "1000"`)
+    return problems.report(
+      `${field}.limit`,
+      `is required when ${field}.identifier is set: the number of requests allowed per renewal period, e.g. "1000"`
+    )
   }
   const key = readCounterKey(problems, `${field}.identifier`, found["identifier"])
   const calls = readCount(problems, `${field}.limit`, found["limit"])
@@ -186,7 +189,8 @@ export const readCors = (problems: Problems, value: unknown): Cors | undefined =
   if (allowCredentials === true && allowOrigins?.includes("*") === true) {
     return problems.report(
       `${field}.allowCredentials`,
-      `cannot be true while ${field}.allowOrigins allows any origin ("*"): browsers refuse credentials with a wildcard origin; list the allowed origins instead`
+      `cannot be true while ${field}.allowOrigins allows any origin ("*"): ` +
+        "browsers refuse credentials with a wildcard origin; list the allowed origins instead"
     )
   }
   if (allowCredentials === undefined || allowOrigins === undefined || handlePreflight === undefined) return undefined

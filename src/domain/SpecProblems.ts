@@ -47,8 +47,9 @@ const MAX_SHOWN = 60
  * JSON quoting, plus what JSON leaves raw but terminals and log viewers treat as controls: DEL and C1, line and
  * paragraph separators, zero-width and bidirectional formatting characters, the byte-order mark.
  */
+const INVISIBLE = /[\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]/g
 const quote = (text: string): string =>
-  JSON.stringify(text).replace(/[\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`)
+  JSON.stringify(text).replace(INVISIBLE, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`)
 
 /**
  * How a value that was not accepted reads in a message: strings quoted and escaped (control characters stay

@@ -38,8 +38,14 @@ export const readText = (
   return text
 }
 
-export const required = <A>(problems: Problems, field: string, value: unknown, what: string, read: () => A | undefined) =>
-  isAbsent(value) ? problems.report(field, `is required: ${what}`) : read()
+/** Reports a missing value as required (saying what it is for), and reads a present one. */
+export const required = <A>(
+  problems: Problems,
+  field: string,
+  value: unknown,
+  what: string,
+  read: (problems: Problems, field: string, value: unknown) => A | undefined
+): A | undefined => (isAbsent(value) ? problems.report(field, `is required: ${what}`) : read(problems, field, value))
 
 const DNS_1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/
 
@@ -51,7 +57,8 @@ export const readServiceName = (problems: Problems, field: string, value: unknow
   if (!DNS_1035_LABEL.test(value))
     return problems.report(
       field,
-      `must be a Service name: lowercase letters, digits and "-", starting with a letter and ending with a letter or digit, got ${describeValue(value)}`
+      `must be a Service name: lowercase letters, digits and "-", starting with a letter and ending with a letter or digit, ` +
+        `got ${describeValue(value)}`
     )
   return value
 }
@@ -94,7 +101,8 @@ export const readPath = (
   if (!PATH_CHARACTERS.test(value))
     return problems.report(
       field,
-      `may contain only letters, digits, "/" and the URL path characters - . _ ~ ! $ & ' ( ) * + , ; = : @ and %XX escapes, got ${describeValue(value)}`
+      `may contain only letters, digits, "/" and the URL path characters - . _ ~ ! $ & ' ( ) * + , ; = : @ and %XX escapes, ` +
+        `got ${describeValue(value)}`
     )
   if (PERCENT_ESCAPE.test(value)) return problems.report(field, `must use "%" only in %XX escapes, got ${describeValue(value)}`)
   if (FORBIDDEN_ESCAPES.test(value))
@@ -117,7 +125,8 @@ export const readHttpUrl = (problems: Problems, field: string, value: unknown): 
   if (text.length > MAX_URL_LENGTH) return problems.report(field, `must be at most ${MAX_URL_LENGTH} characters, got ${text.length}`)
   if (WHITESPACE_OR_CONTROL.test(text))
     return problems.report(field, `must not contain whitespace or control characters, got ${describeValue(value)}`)
-  if (!URL.canParse(text)) return problems.report(field, `must be an absolute http(s) URL such as "https://example.com/openapi.json", got ${describeValue(value)}`)
+  if (!URL.canParse(text))
+    return problems.report(field, `must be an absolute http(s) URL such as "https://example.com/openapi.json", got ${describeValue(value)}`)
   const url = new URL(text)
   if (url.protocol !== "http:" && url.protocol !== "https:")
     return problems.report(field, `must use http or https, got ${describeValue(url.protocol.slice(0, -1))}`)
