@@ -1,0 +1,225 @@
+import { ApiManagementClient, type ApiCreateOrUpdateParameter, type ApiContract } from "@azure/arm-apimanagement"
+import type { TokenCredential } from "@azure/identity"
+import { Context, Effect, Layer, Option, Schema, type Scope } from "effect"
+import { type ApimError, ApimUnavailable, classifyApimFailure } from "./ApimErrors.ts"
+import { type Budget, defaultReadBudget, defaultWriteBudget, installArmBudget } from "./ArmBudget.ts"
+
+/** The API Management operations the operator needs, in its own vocabulary (no SDK type leaves this file). */
+
+export interface ImportDocument {
+  readonly format: "openapi" | "openapi+json" | "swagger-json" | "openapi-link" | "openapi+json-link" | "swagger-link-json"
+  readonly value: string
+}
+
+/** What we want an API to be. */
+export interface ApiDefinition {
+  readonly displayName: string
+  /** The API's path on the gateway, without a leading slash. */
+  readonly path: string
+  readonly serviceUrl: string
+  readonly protocols: ReadonlyArray<"https" | "http">
+  readonly subscriptionRequired: boolean
+  readonly subscriptionKeyParameterNames?: { readonly header: string; readonly query: string } | undefined
+  /** The OpenID Connect provider whose tokens the developer portal's console sends. */
+  readonly openIdProviderId?: string | undefined
+  readonly description?: string | undefined
+  /** An OpenAPI document to import (operations, schemas); absent for a pass-through API. */
+  readonly document?: ImportDocument | undefined
+}
+
+/** What APIM holds for an API, as far as the operator manages it. */
+export interface ApiState {
+  readonly etag: string
+  readonly displayName: string
+  readonly path: string
+  readonly serviceUrl: string | undefined
+  readonly protocols: ReadonlyArray<string>
+  readonly subscriptionRequired: boolean
+  readonly subscriptionKeyParameterNames: { readonly header: string; readonly query: string } | undefined
+  readonly openIdProviderId: string | undefined
+  readonly description: string | undefined
+}
+
+export interface PolicyState {
+  readonly etag: string
+  readonly xml: string
+}
+
+export interface OpenIdProvider {
+  readonly displayName: string
+  readonly metadataEndpoint: string
+  readonly clientId: string
+}
+
+export interface ServiceInfo {
+  readonly gatewayUrl: string
+  readonly developerPortalUrl: string | undefined
+}
+
+export interface ApimApi {
+  readonly service: () => Effect.Effect<ServiceInfo, ApimError>
+  readonly getApi: (apiId: string) => Effect.Effect<Option.Option<ApiState>, ApimError>
+  /** Creates or updates; `ifMatch` makes it conditional on the ETag we last saw (412 -> ApimConflict). */
+  readonly putApi: (apiId: string, definition: ApiDefinition, ifMatch?: string) => Effect.Effect<ApiState, ApimError>
+  /** Deletes the API and its revisions; an API that is already gone counts as deleted. */
+  readonly deleteApi: (apiId: string) => Effect.Effect<void, ApimError>
+  readonly getPolicy: (apiId: string) => Effect.Effect<Option.Option<PolicyState>, ApimError>
+  readonly putPolicy: (apiId: string, xml: string, ifMatch?: string) => Effect.Effect<PolicyState, ApimError>
+  readonly ensureOpenIdProvider: (id: string, provider: OpenIdProvider) => Effect.Effect<void, ApimError>
+}
+
+export class Apim extends Context.Tag("oda/Apim")<Apim, ApimApi>() {}
+
+export interface ApimOptions {
+  readonly subscriptionId: string
+  readonly resourceGroup: string
+  readonly serviceName: string
+  /** Azure Resource Manager's endpoint; the sandbox's emulator in tests. */
+  readonly endpoint?: string | undefined
+  /** Extra CA (PEM) to trust, for the sandbox's emulator. */
+  readonly caPem?: string | undefined
+  /** ARM's per-subscription budget, mirrored client-side so the operator paces itself instead of collecting 429s. */
+  readonly writeBudget?: Budget
+  readonly readBudget?: Budget
+  /** The share of the budget the operator uses (default 0.95), for clock skew and other clients. */
+  readonly budgetMargin?: number
+  /** Retries inside the SDK (it honours Retry-After on 429/503); the controller's backoff comes on top. */
+  readonly sdkMaxRetries?: number
+  /** How long a long-running operation is polled between attempts (the SDK's default is 2 s). */
+  readonly pollIntervalMs?: number
+}
+
+const PolicyEnvelope = Schema.Struct({ properties: Schema.Struct({ value: Schema.String }) })
+
+const toState = (api: ApiContract, etag: string | undefined): ApiState => ({
+  etag: etag ?? "",
+  displayName: api.displayName ?? "",
+  path: api.path ?? "",
+  serviceUrl: api.serviceUrl,
+  protocols: api.protocols ?? [],
+  subscriptionRequired: api.subscriptionRequired ?? false,
+  subscriptionKeyParameterNames: api.subscriptionKeyParameterNames?.header === undefined
+    ? undefined
+    : { header: api.subscriptionKeyParameterNames.header, query: api.subscriptionKeyParameterNames.query ?? "" },
+  openIdProviderId: api.authenticationSettings?.openid?.openidProviderId,
+  description: api.description
+})
+
+const toParameters = (definition: ApiDefinition): ApiCreateOrUpdateParameter => ({
+  displayName: definition.displayName,
+  path: definition.path,
+  serviceUrl: definition.serviceUrl,
+  protocols: [...definition.protocols],
+  subscriptionRequired: definition.subscriptionRequired,
+  apiType: "http",
+  ...(definition.description === undefined ? {} : { description: definition.description }),
+  ...(definition.subscriptionKeyParameterNames === undefined ? {} : { subscriptionKeyParameterNames: { ...definition.subscriptionKeyParameterNames } }),
+  ...(definition.openIdProviderId === undefined
+    ? {}
+    : { authenticationSettings: { openid: { openidProviderId: definition.openIdProviderId, bearerTokenSendingMethods: ["authorizationHeader"] } } }),
+  ...(definition.document === undefined ? {} : { format: definition.document.format, value: definition.document.value })
+})
+
+/** The service over a credential: one client, one pair of rate limiters (ARM's reads and writes buckets). */
+export const make = (credential: TokenCredential, options: ApimOptions): Effect.Effect<ApimApi, never, Scope.Scope> =>
+  Effect.gen(function*() {
+    const client = new ApiManagementClient(credential, options.subscriptionId, {
+      ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint.replace(/\/+$/, "") }),
+      ...(options.caPem === undefined ? {} : { tlsOptions: { ca: options.caPem } }),
+      retryOptions: { maxRetries: options.sdkMaxRetries ?? 3 }
+    })
+    yield* installArmBudget(client, {
+      reads: options.readBudget ?? defaultReadBudget,
+      writes: options.writeBudget ?? defaultWriteBudget,
+      margin: options.budgetMargin ?? 0.95
+    })
+    const rg = options.resourceGroup
+    const svc = options.serviceName
+    const lro = { updateIntervalInMs: options.pollIntervalMs ?? 2000 }
+
+    /** One SDK call (paced and counted per HTTP request by the budget policy), its failure in our vocabulary. */
+    const arm = <A>(operation: string, target: string, run: (signal: AbortSignal) => Promise<A>): Effect.Effect<A, ApimError> =>
+      Effect.tryPromise({ try: run, catch: (cause) => classifyApimFailure(operation, target, cause) }).pipe(
+        Effect.withSpan(`Apim.${operation}`, { attributes: { target } })
+      )
+
+    const service: ApimApi["service"] = () =>
+      arm("service.get", svc, (abortSignal) => client.apiManagementService.get(rg, svc, { abortSignal })).pipe(
+        Effect.flatMap((resource) =>
+          resource.gatewayUrl === undefined || resource.gatewayUrl === ""
+            ? Effect.fail(new ApimUnavailable({ operation: "service.get", target: svc, message: "the APIM service reports no gateway URL yet" }))
+            : Effect.succeed({ gatewayUrl: resource.gatewayUrl.replace(/\/+$/, ""), developerPortalUrl: resource.developerPortalUrl })
+        )
+      )
+
+    const getApi: ApimApi["getApi"] = (apiId) =>
+      arm("api.get", apiId, (abortSignal) => client.api.get(rg, svc, apiId, { abortSignal })).pipe(
+        Effect.map((api) => Option.some(toState(api, api.eTag))),
+        Effect.catchTag("ApimNotFound", () => Effect.succeedNone)
+      )
+
+    const putApi: ApimApi["putApi"] = (apiId, definition, ifMatch) =>
+      arm(definition.document === undefined ? "api.put" : "api.import", apiId, (abortSignal) =>
+        client.api.beginCreateOrUpdateAndWait(rg, svc, apiId, toParameters(definition), {
+          abortSignal,
+          ...lro,
+          ...(ifMatch === undefined ? {} : { ifMatch })
+        })).pipe(Effect.map((api) => toState(api, api.eTag)))
+
+    const deleteApi: ApimApi["deleteApi"] = (apiId) =>
+      arm("api.delete", apiId, (abortSignal) =>
+        client.api.beginDeleteAndWait(rg, svc, apiId, "*", { abortSignal, deleteRevisions: true, ...lro })).pipe(
+          Effect.asVoid,
+          // ARM answers 204 for something already gone, APIM sometimes 404 (Azure/apiops#834): both mean gone
+          Effect.catchTag("ApimNotFound", () => Effect.void)
+        )
+
+    const getPolicy: ApimApi["getPolicy"] = (apiId) =>
+      arm("policy.get", apiId, async (abortSignal) => {
+        // apiPolicy.get deserialises the JSON answer with its XML serializer and loses `value`
+        // (Azure/azure-sdk-for-js#31566): read the raw body instead
+        let raw = ""
+        const answer = await client.apiPolicy.get(rg, svc, apiId, "policy", {
+          abortSignal,
+          format: "rawxml",
+          onResponse: (response) => {
+            raw = response.bodyAsText ?? ""
+          }
+        })
+        return { raw, etag: answer.eTag ?? "" }
+      }).pipe(
+        Effect.flatMap(({ etag, raw }) =>
+          Schema.decodeUnknown(Schema.parseJson(PolicyEnvelope))(raw).pipe(
+            Effect.map((envelope) => Option.some({ etag, xml: envelope.properties.value })),
+            Effect.mapError((e) => new ApimUnavailable({ operation: "policy.get", target: apiId, message: `unreadable policy: ${e.message}` }))
+          )
+        ),
+        Effect.catchTag("ApimNotFound", () => Effect.succeedNone)
+      )
+
+    const putPolicy: ApimApi["putPolicy"] = (apiId, xml, ifMatch) =>
+      arm("policy.put", apiId, (abortSignal) =>
+        client.apiPolicy.createOrUpdate(rg, svc, apiId, "policy", { format: "rawxml", value: xml }, {
+          abortSignal,
+          ...(ifMatch === undefined ? {} : { ifMatch })
+        })).pipe(Effect.map((policy) => ({ etag: policy.eTag ?? "", xml })))
+
+    const ensureOpenIdProvider: ApimApi["ensureOpenIdProvider"] = (id, provider) =>
+      arm("openidConnectProvider.get", id, (abortSignal) => client.openIdConnectProvider.get(rg, svc, id, { abortSignal })).pipe(
+        Effect.map(Option.some),
+        Effect.catchTag("ApimNotFound", () => Effect.succeedNone),
+        Effect.flatMap((existing) =>
+          Option.isSome(existing) &&
+            existing.value.metadataEndpoint === provider.metadataEndpoint &&
+            existing.value.clientId === provider.clientId &&
+            existing.value.displayName === provider.displayName
+            ? Effect.void
+            : arm("openidConnectProvider.put", id, (abortSignal) =>
+              client.openIdConnectProvider.createOrUpdate(rg, svc, id, { ...provider }, { abortSignal })).pipe(Effect.asVoid)
+        )
+      )
+
+    return { service, getApi, putApi, deleteApi, getPolicy, putPolicy, ensureOpenIdProvider }
+  })
+
+export const layer = (credential: TokenCredential, options: ApimOptions): Layer.Layer<Apim> => Layer.scoped(Apim, make(credential, options))
