@@ -16,22 +16,36 @@ class WatchConnection {
   readonly scope: Scope
   readonly bookmarks: boolean
   private readonly onClose: () => void
+  private readonly transform: ((object: JsonObject) => JsonObject) | undefined
+  private readonly contentType: string
 
-  constructor(response: ServerResponse, scope: Scope, bookmarks: boolean, onClose: () => void) {
+  constructor(
+    response: ServerResponse,
+    scope: Scope,
+    bookmarks: boolean,
+    onClose: () => void,
+    representation: { readonly transform?: ((object: JsonObject) => JsonObject) | undefined; readonly contentType?: string | undefined } = {}
+  ) {
     this.response = response
     this.scope = scope
     this.bookmarks = bookmarks
     this.onClose = onClose
+    this.transform = representation.transform
+    this.contentType = representation.contentType ?? "application/json"
   }
 
   readonly sink: WatchSink = {
-    send: (type: WatchEventType | "BOOKMARK" | "ERROR", object: JsonObject) => this.write(`${JSON.stringify({ type, object })}\n`)
+    send: (type: WatchEventType | "BOOKMARK" | "ERROR", object: JsonObject) => {
+      // Table or metadata-only watches transform the objects of change events; bookmarks and errors stay as they are
+      const shown = this.transform !== undefined && type !== "BOOKMARK" && type !== "ERROR" ? this.transform(object) : object
+      this.write(`${JSON.stringify({ type, object: shown })}\n`)
+    }
   }
 
   /** Headers go out at once (client-node's 30 s inactivity timer covers the wait for them). */
   open(): void {
     this.response.writeHead(200, {
-      "Content-Type": "application/json",
+      "Content-Type": this.contentType,
       "Cache-Control": "no-cache, private",
       "Transfer-Encoding": "chunked"
     })
@@ -117,12 +131,21 @@ export class WatchConnections {
       readonly timeoutSeconds: number | undefined
       readonly allowBookmarks: boolean
       readonly bookmarkIntervalMs: number
+      /** Another representation than the object (a Table for `kubectl get -w`), and its content type. */
+      readonly transform?: ((object: JsonObject) => JsonObject) | undefined
+      readonly contentType?: string | undefined
     }
   ): void {
-    const connection = new WatchConnection(response, scope, options.allowBookmarks, () => {
-      if (connection.watcher !== undefined) this.store.hub.remove(connection.watcher)
-      this.open.delete(connection)
-    })
+    const connection = new WatchConnection(
+      response,
+      scope,
+      options.allowBookmarks,
+      () => {
+        if (connection.watcher !== undefined) this.store.hub.remove(connection.watcher)
+        this.open.delete(connection)
+      },
+      options
+    )
     const result = this.store.watch(scope, options, connection.sink)
     connection.open()
     if (result === "expired") {
