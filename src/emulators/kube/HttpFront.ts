@@ -12,7 +12,7 @@ import { RequestLog } from "./RequestLog.ts"
 import { route } from "./Router.ts"
 import { badRequest, methodNotAllowed, notFoundPath, statusFor, StatusError, unsupportedMediaType, type Status } from "./Status.ts"
 import type { DeleteOptions, PropagationPolicy, Scope, Store } from "./Store.ts"
-import { tableRequested, toTable } from "./Table.ts"
+import { represent, representationOf, watchTransform } from "./Representation.ts"
 import { WatchConnections } from "./WatchConnections.ts"
 
 export interface HttpFrontOptions {
@@ -196,8 +196,12 @@ export class HttpFront {
       if (parsedRoute.kind === "resource" && watch && method === "GET") {
         const scope = this.scope(parsedRoute.group, parsedRoute.version, parsedRoute.plural, parsedRoute.namespace)
         if (parsedRoute.name !== undefined) throw methodNotAllowed()
+        const representation = representationOf(request.headers.accept ?? "", "watch")
+        const transform = watchTransform(scope, representation, url.searchParams)
         entry.status = 200
         this.watches.serve(response, scope, {
+          transform,
+          contentType: representation.contentType,
           resourceVersion: url.searchParams.get("resourceVersion") ?? undefined,
           labelSelector: url.searchParams.get("labelSelector") ?? undefined,
           fieldSelector: url.searchParams.get("fieldSelector") ?? undefined,
@@ -290,7 +294,8 @@ export class HttpFront {
           limit: optionalInt(query, "limit"),
           continue: query.get("continue") ?? undefined
         })
-        return { status: 200, body: tableRequested(accept) ? toTable(scope, list, query) : list }
+        const representation = representationOf(accept, "list")
+        return { status: 200, body: represent(scope, list, representation, query), headers: { "Content-Type": representation.contentType } }
       }
       if (method === "POST") {
         if (target.namespace === "" && scope.type.namespaced) throw methodNotAllowed()
@@ -307,8 +312,8 @@ export class HttpFront {
     }
     switch (method) {
       case "GET": {
-        const object = this.store.get(scope, name)
-        return { status: 200, body: tableRequested(accept) ? toTable(scope, object, query) : object }
+        const representation = representationOf(accept, "object")
+        return { status: 200, body: represent(scope, this.store.get(scope, name), representation, query), headers: { "Content-Type": representation.contentType } }
       }
       case "PUT": {
         const result = this.store.replace(scope, name, parseBody(text, contentType), write)
