@@ -170,14 +170,19 @@ describe("rate limit and quota", () => {
     expect(attribute(child(xml, "quota-by-key"), "renewal-period")).toBe("2592000")
   })
 
-  it("refuses what APIM refuses: rate windows over 300 s, quota periods under 300 s, header names that are no token", () => {
+  it("refuses what APIM refuses: rate windows over 300 s, quota periods under 300 s (a setting), header names that are no token", () => {
     const issues = issuesOf({
       jwtValidation: false,
       rateLimit: { key: { _tag: "Header", name: "X Tenant" }, calls: 1.5, renewalPeriod: 3600 },
       quota: { key: { _tag: "JwtClaim", name: "" }, calls: 10, renewalPeriod: 60 }
     })
-    expect(fieldsOf(issues)).toEqual(["rateLimit.identifier", "rateLimit.limit", "rateLimit.interval", "quota.identifier", "quota.renewalPeriod"])
-    expect(issues.every((issue) => issue.source === "spec")).toBe(true)
+    expect(issues.map((issue) => [issue.source, issue.field])).toEqual([
+      ["spec", "spec.rateLimit.identifier"],
+      ["spec", "spec.rateLimit.limit"],
+      ["spec", "spec.rateLimit.interval"],
+      ["spec", "spec.quota.identifier"],
+      ["settings", "quotaRenewalPeriodSeconds"]
+    ])
   })
 })
 
@@ -226,8 +231,8 @@ describe("CORS", () => {
   })
 
   it("never emits credentials with a wildcard origin, nor origins, methods or headers that are not what they claim", () => {
-    expect(fieldsOf(issuesOf({ jwtValidation: false, cors: { allowCredentials: true, allowOrigins: ["*"] } }))).toEqual(["CORS.allowCredentials"])
-    expect(fieldsOf(issuesOf({ jwtValidation: false, cors: { allowCredentials: false, allowOrigins: [] } }))).toEqual(["CORS.allowOrigins"])
+    expect(fieldsOf(issuesOf({ jwtValidation: false, cors: { allowCredentials: true, allowOrigins: ["*"] } }))).toEqual(["spec.CORS.allowCredentials"])
+    expect(fieldsOf(issuesOf({ jwtValidation: false, cors: { allowCredentials: false, allowOrigins: [] } }))).toEqual(["spec.CORS.allowOrigins"])
     const issues = issuesOf({
       jwtValidation: false,
       cors: {
@@ -237,11 +242,11 @@ describe("CORS", () => {
       }
     })
     expect(fieldsOf(issues)).toEqual([
-      "CORS.allowOrigins[0]",
-      "CORS.allowOrigins[2]",
-      "CORS.handlePreflightRequests.allowMethods[1]",
-      "CORS.handlePreflightRequests.allowHeaders[1]",
-      "CORS.handlePreflightRequests.maxAge"
+      "spec.CORS.allowOrigins[0]",
+      "spec.CORS.allowOrigins[2]",
+      "spec.CORS.handlePreflightRequests.allowMethods[1]",
+      "spec.CORS.handlePreflightRequests.allowHeaders[1]",
+      "spec.CORS.handlePreflightRequests.maxAge"
     ])
   })
 })
@@ -334,7 +339,7 @@ describe("template and API key", () => {
 
   it("refuses template names APIM cannot use as a fragment id", () => {
     for (const template of ["-lead", "trail-", "has space", "a/b", "x".repeat(81), "<x/>"])
-      expect(fieldsOf(issuesOf({ jwtValidation: false, template }))).toEqual(["template"])
+      expect(fieldsOf(issuesOf({ jwtValidation: false, template }))).toEqual(["spec.template"])
   })
 
   it("adds no policy element for an API key, but API settings for APIM's subscription key check", () => {
@@ -355,8 +360,8 @@ describe("template and API key", () => {
   })
 
   it("refuses key names that are no header token or plain query name", () => {
-    expect(fieldsOf(issuesOf({ jwtValidation: false, apiKey: { location: "header", name: "X Api Key" } }))).toEqual(["apiKeyVerification.location"])
-    expect(fieldsOf(issuesOf({ jwtValidation: false, apiKey: { location: "query", name: "key&x=1" } }))).toEqual(["apiKeyVerification.location"])
+    expect(fieldsOf(issuesOf({ jwtValidation: false, apiKey: { location: "header", name: "X Api Key" } }))).toEqual(["spec.apiKeyVerification.location"])
+    expect(fieldsOf(issuesOf({ jwtValidation: false, apiKey: { location: "query", name: "key&x=1" } }))).toEqual(["spec.apiKeyVerification.location"])
   })
 })
 
@@ -370,9 +375,9 @@ describe("issues", () => {
     expect(compiled.left._tag).toBe("PolicyCompileError")
     expect(compiled.left.settingsOnly).toBe(false)
     expect(compiled.left.issues.map((issue) => [issue.source, issue.field])).toEqual([
-      ["spec", "CORS.allowCredentials"],
+      ["spec", "spec.CORS.allowCredentials"],
       ["settings", "audiences"],
-      ["spec", "template"]
+      ["spec", "spec.template"]
     ])
   })
 })

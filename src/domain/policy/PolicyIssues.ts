@@ -4,23 +4,26 @@ import { isApimName, isHttpToken, literalIssue } from "./PolicyValues.ts"
 
 /**
  * Every value of an ExposedAPI's policies or of the operator's settings that cannot become part of an APIM
- * policy, and why. Spec fields are named in ODA spelling (`CORS.allowOrigins[0]`), so the message can go
+ * policy, and why. Spec fields are named in ODA spelling (`spec.CORS.allowOrigins[0]`), so the message can go
  * into the resource's status as it is.
  */
 
 type Shape = (value: string) => string | undefined
 
+/** Spec fields are named as in the resource (`spec.CORS.allowOrigins[0]`), settings by their own names. */
+const issue = (source: PolicyIssue["source"], field: string, reason: string): ReadonlyArray<PolicyIssue> => [
+  { source, field: source === "spec" ? `spec.${field}` : field, reason }
+]
+
 const check =
   (source: PolicyIssue["source"]) =>
   (field: string, value: string, shape?: Shape): ReadonlyArray<PolicyIssue> => {
     const reason = literalIssue(value) ?? shape?.(value)
-    return reason === undefined ? [] : [{ source, field, reason }]
+    return reason === undefined ? [] : issue(source, field, reason)
   }
 
 const spec = check("spec")
 const setting = check("settings")
-
-const issue = (source: PolicyIssue["source"], field: string, reason: string): ReadonlyArray<PolicyIssue> => [{ source, field, reason }]
 
 const each = (values: ReadonlyArray<string>, field: string, checkOne: (field: string, value: string) => ReadonlyArray<PolicyIssue>) =>
   values.flatMap((value, index) => checkOne(`${field}[${index}]`, value))
@@ -68,7 +71,10 @@ const counterIssues = (
   ...(positiveInteger(counter.calls) ? [] : issue("spec", `${name}.limit`, `${counter.calls} is not a positive whole number of calls`)),
   ...(positiveInteger(counter.renewalPeriod) && periodOk(counter.renewalPeriod)
     ? []
-    : issue("spec", name === "rateLimit" ? "rateLimit.interval" : "quota.renewalPeriod", `${counter.renewalPeriod} s: ${periodRule}`))
+    : name === "rateLimit"
+      ? issue("spec", "rateLimit.interval", `${counter.renewalPeriod} s: ${periodRule}`)
+      : // The CRD has no quota period: it is the operator's setting.
+        issue("settings", "quotaRenewalPeriodSeconds", `${counter.renewalPeriod} s: ${periodRule}`))
 ]
 
 const corsIssues = (cors: NonNullable<GatewayPolicies["cors"]>): ReadonlyArray<PolicyIssue> => {

@@ -66,7 +66,7 @@ export const defaultPassThroughRequestHeaders: ReadonlyArray<string> = [
 /** One value that cannot be put in a policy; `source` says whether the ExposedAPI or the operator's settings are at fault. */
 export interface PolicyIssue {
   readonly source: "spec" | "settings"
-  /** Where the value came from, in ODA spelling for spec fields: `CORS.allowOrigins[1]`, `rateLimit.identifier`. */
+  /** Where the value came from: the resource field for spec faults (`spec.CORS.allowOrigins[1]`), else the setting's name. */
   readonly field: string
   readonly reason: string
 }
