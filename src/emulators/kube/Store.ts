@@ -270,7 +270,8 @@ export class Store {
     const old = this.bucket(type).get(keyOf(scope.namespace, name))
     if (old === undefined) {
       if (patchType === "apply" && options.subresource === undefined) {
-        const incoming = checkIncoming(type, scope.version, scope.namespace, patch, name)
+        // applyPatcher.createNewObject applies the configuration to an empty object: same checks as an update
+        const incoming = checkIncoming(type, scope.version, scope.namespace, applyConfiguration(patch), name)
         return this.create(scope, incoming, options)
       }
       throw notFound(qualifiedResource(type), name)
@@ -412,10 +413,7 @@ export class Store {
       case "apply":
         // Server-side apply, approximated as a merge of the applied configuration: fields a manager stops
         // sending are not removed, there are no field-manager conflicts, and list-maps are replaced whole.
-        if (!isJsonObject(patch) || stringField(patch, "apiVersion") === undefined || stringField(patch, "kind") === undefined) {
-          throw badRequest("error decoding YAML: Object 'Kind' is missing in apply configuration (apiVersion and kind are required)")
-        }
-        return mergePatch(current, patch)
+        return mergePatch(current, applyConfiguration(patch))
       case "strategic": {
         const body = decodeObjectPatch("strategic", patch)
         const schema = type.strategicKey === undefined ? undefined : strategicSchemas[type.strategicKey]
@@ -532,6 +530,14 @@ export class Store {
 }
 
 const keyOf = (namespace: string, name: string): string => `${namespace}/${name}`
+
+/** An apply configuration must name its apiVersion and kind (the field manager cannot type it otherwise). */
+const applyConfiguration = (patch: Json): JsonObject => {
+  if (!isJsonObject(patch) || stringField(patch, "apiVersion") === undefined || stringField(patch, "kind") === undefined) {
+    throw badRequest("error decoding YAML: Object 'Kind' is missing in apply configuration (apiVersion and kind are required)")
+  }
+  return patch
+}
 
 const defaultsCache = new WeakMap<JsonObject, boolean>()
 const containsDefault = (node: Json): boolean => {
