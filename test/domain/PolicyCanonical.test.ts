@@ -90,12 +90,17 @@ describe("canonicalPolicy", () => {
       "<policies>\u0001</policies>",
       "<policies>&#1;</policies>",
       '<!DOCTYPE p [<!ENTITY e "x">]><policies>&e;</policies>',
-      "<a/><b/>"
+      "<a/><b/>",
+      "<a>".repeat(150) + "</a>".repeat(150)
     ]) {
       const result = canonicalPolicy(bad)
       expect(Either.isLeft(result), bad).toBe(true)
       expect(policiesEquivalent(bad, bad)).toBe(false)
     }
+  })
+
+  it("handles policies nested as deep as the XML library goes", () => {
+    expect(Either.isRight(canonicalPolicy("<a>".repeat(99) + "</a>".repeat(99)))).toBe(true)
   })
 
   it("names the fault", () => {

@@ -137,8 +137,10 @@ export const parseXml = (text: string): Either.Either<XmlElement, string> => {
   if (undeclaredEntity.test(outside)) return Either.left("a reference to an undeclared entity")
   if (illegal.test(text)) return Either.left("a character XML 1.0 cannot carry")
   if (referencesNonCharacter(outside)) return Either.left("a character reference to a character XML 1.0 cannot carry")
-  const roots = fromOrdered(parser.parse(text)).filter(isElement)
-  const [root, extra] = roots
+  // The parser throws on what it will not handle, such as nesting deeper than 100 elements.
+  const parsed = Either.try(() => parser.parse(text))
+  if (Either.isLeft(parsed)) return Either.left(parsed.left instanceof Error ? parsed.left.message : String(parsed.left))
+  const [root, extra] = fromOrdered(parsed.right).filter(isElement)
   if (root === undefined) return Either.left("no root element")
   if (extra !== undefined) return Either.left("more than one root element")
   return Either.right(root)
