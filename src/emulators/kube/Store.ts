@@ -262,7 +262,8 @@ export class Store {
         { type: "FieldValueRequired", field: "fieldManager", detail: "is required for apply patch" }
       ])
     }
-    if (options.force === true && patchType !== "apply") {
+    // ValidatePatchOptions checks Force != nil: even force=false is refused outside apply
+    if (options.force !== undefined && patchType !== "apply") {
       throw invalid({ group: "meta.k8s.io", kind: "PatchOptions" }, "", [
         { type: "FieldValueForbidden", field: "force", detail: "may not be specified for non-apply patch" }
       ])
