@@ -83,6 +83,7 @@ export const admit = (
     current = isJsonObject(value) ? value : current
   }
   if (old === undefined) current = type.prepareForCreate?.(current) ?? current
+  else current = type.prepareForUpdate?.(current, old) ?? current
   current = type.normalize?.(current) ?? current
   if (version.schema !== undefined) {
     errors.push(...validateAgainstSchema(version.schema, current, old === undefined ? {} : { old }))

@@ -29,6 +29,7 @@ interface BuiltinSpec {
   readonly validate?: ResourceType["validate"]
   readonly decode?: ResourceType["decode"]
   readonly prepareForCreate?: ResourceType["prepareForCreate"]
+  readonly prepareForUpdate?: ResourceType["prepareForUpdate"]
   readonly normalize?: ResourceType["normalize"]
   readonly verbs?: ReadonlyArray<string>
 }
@@ -64,6 +65,7 @@ const builtin = (spec: BuiltinSpec): ResourceType => ({
   ...(spec.validate === undefined ? {} : { validate: spec.validate }),
   ...(spec.decode === undefined ? {} : { decode: spec.decode }),
   ...(spec.prepareForCreate === undefined ? {} : { prepareForCreate: spec.prepareForCreate }),
+  ...(spec.prepareForUpdate === undefined ? {} : { prepareForUpdate: spec.prepareForUpdate }),
   ...(spec.normalize === undefined ? {} : { normalize: spec.normalize })
 })
 
@@ -86,22 +88,47 @@ const allocateClusterIp = (): string => {
   return `10.96.${Math.floor(nextClusterIp / 256) % 256}.${nextClusterIp % 256}`
 }
 
-const prepareService = (service: JsonObject): JsonObject => {
-  const spec = isJsonObject(service["spec"]) ? service["spec"] : {}
-  const type = stringField(spec, "type") ?? "ClusterIP"
-  const clusterIP = stringField(spec, "clusterIP") ?? (type === "ExternalName" ? undefined : allocateClusterIp())
+const specOf = (object: JsonObject): JsonObject => (isJsonObject(object["spec"]) ? object["spec"] : {})
+
+/** SetDefaults_Service and SetDefaults_ServicePort: applied on every decode, so on every write. */
+const defaultService = (service: JsonObject): JsonObject => {
+  const spec = specOf(service)
   const ports = isJsonArray(spec["ports"]) ? spec["ports"].filter(isJsonObject) : []
   return {
     ...service,
     spec: {
       ...spec,
-      type,
+      type: stringField(spec, "type") ?? "ClusterIP",
       sessionAffinity: stringField(spec, "sessionAffinity") ?? "None",
-      ...(clusterIP === undefined ? {} : { clusterIP, clusterIPs: [clusterIP], ipFamilies: ["IPv4"], ipFamilyPolicy: "SingleStack" }),
       ports: ports.map((p) => ({ ...p, protocol: p["protocol"] ?? "TCP", targetPort: p["targetPort"] ?? p["port"] ?? null }))
-    },
+    }
+  }
+}
+
+const allocatedFields = ["clusterIP", "clusterIPs", "ipFamilies", "ipFamilyPolicy"] as const
+
+/** The Service REST storage allocates a clusterIP on create. */
+const prepareService = (service: JsonObject): JsonObject => {
+  const spec = specOf(service)
+  const type = stringField(spec, "type") ?? "ClusterIP"
+  const clusterIP = stringField(spec, "clusterIP") ?? (type === "ExternalName" ? undefined : allocateClusterIp())
+  return {
+    ...service,
+    spec: { ...spec, ...(clusterIP === undefined ? {} : { clusterIP, clusterIPs: [clusterIP], ipFamilies: ["IPv4"], ipFamilyPolicy: "SingleStack" }) },
     status: { loadBalancer: {} }
   }
+}
+
+/** ...and keeps it on update when the new object leaves it out (patchAllocatedValues, initIPFamilyFields). */
+const keepAllocatedService = (service: JsonObject, old: JsonObject): JsonObject => {
+  const spec: Record<string, Json> = { ...specOf(service) }
+  const oldSpec = specOf(old)
+  if ((stringField(spec, "type") ?? "ClusterIP") === "ExternalName") return service
+  for (const field of allocatedFields) {
+    const kept = oldSpec[field]
+    if (spec[field] === undefined && kept !== undefined) spec[field] = kept
+  }
+  return { ...service, spec }
 }
 
 const prepareNamespace = (namespace: JsonObject): JsonObject => {
@@ -168,6 +195,8 @@ export const builtinTypes: ReadonlyArray<ResourceType> = [
     deleteReturnsObject: true,
     validate: BuiltinValidation.service,
     prepareForCreate: prepareService,
+    prepareForUpdate: keepAllocatedService,
+    normalize: defaultService,
     printerColumns: [
       nameColumn,
       { name: "Type", type: "string", jsonPath: ".spec.type" },

@@ -63,6 +63,8 @@ export interface ResourceType {
   readonly decode?: (object: JsonObject) => void
   /** Server-set fields and defaults on create (e.g. a Service's clusterIP, a Namespace's phase). */
   readonly prepareForCreate?: (object: JsonObject) => JsonObject
+  /** Server-allocated values an update may omit and the server keeps (e.g. a Service's clusterIP). */
+  readonly prepareForUpdate?: (object: JsonObject, old: JsonObject) => JsonObject
   /** Kind-specific normalisation on every write (e.g. a Secret's stringData folded into data). */
   readonly normalize?: (object: JsonObject) => JsonObject
   /** The strategic-merge description for built-ins ("group/Kind" key into the patch schemas). */
