@@ -181,7 +181,8 @@ export const make = (credential: TokenCredential, options: ApimOptions): Effect.
         let raw = ""
         const answer = await client.apiPolicy.get(rg, svc, apiId, "policy", {
           abortSignal,
-          format: "rawxml",
+          // "xml" answers with policy expressions escaped, i.e. well-formed XML we can compare by meaning
+          format: "xml",
           onResponse: (response) => {
             raw = response.bodyAsText ?? ""
           }
@@ -199,7 +200,7 @@ export const make = (credential: TokenCredential, options: ApimOptions): Effect.
 
     const putPolicy: ApimApi["putPolicy"] = (apiId, xml, ifMatch) =>
       arm("policy.put", apiId, (abortSignal) =>
-        client.apiPolicy.createOrUpdate(rg, svc, apiId, "policy", { format: "rawxml", value: xml }, {
+        client.apiPolicy.createOrUpdate(rg, svc, apiId, "policy", { format: "xml", value: xml }, {
           abortSignal,
           ...(ifMatch === undefined ? {} : { ifMatch })
         })).pipe(Effect.map((policy) => ({ etag: policy.eTag ?? "", xml })))

@@ -1,0 +1,51 @@
+import { Config, Duration } from "effect"
+
+/**
+ * Every environment setting the operator reads, declared once with its default and description: the Config that
+ * reads it and the line of the README's configuration reference come from the same declaration (a test keeps the
+ * README in step with `documentedSettings`).
+ */
+export interface SettingDoc {
+  readonly name: string
+  readonly default: string | undefined
+  readonly description: string
+}
+
+const documented: Array<SettingDoc> = []
+
+const declare = <A>(name: string, defaultText: string | undefined, description: string, config: Config.Config<A>): Config.Config<A> => {
+  if (!documented.some((d) => d.name === name)) documented.push({ name, default: defaultText, description })
+  return config.pipe(Config.withDescription(description))
+}
+
+export const documentedSettings = (): ReadonlyArray<SettingDoc> => [...documented]
+
+export const stringSetting = (name: string, defaultValue: string, description: string): Config.Config<string> =>
+  declare(name, defaultValue, description, Config.string(name).pipe(Config.withDefault(defaultValue)))
+
+export const optionalStringSetting = (name: string, description: string) =>
+  declare(name, undefined, description, Config.option(Config.string(name)))
+
+export const integerSetting = (name: string, defaultValue: number, description: string): Config.Config<number> =>
+  declare(name, String(defaultValue), description, Config.integer(name).pipe(Config.withDefault(defaultValue)))
+
+export const numberSetting = (name: string, defaultValue: number, description: string): Config.Config<number> =>
+  declare(name, String(defaultValue), description, Config.number(name).pipe(Config.withDefault(defaultValue)))
+
+export const booleanSetting = (name: string, defaultValue: boolean, description: string): Config.Config<boolean> =>
+  declare(name, String(defaultValue), description, Config.boolean(name).pipe(Config.withDefault(defaultValue)))
+
+export const durationSetting = (name: string, defaultValue: Duration.DurationInput, description: string): Config.Config<Duration.Duration> =>
+  declare(name, Duration.format(Duration.decode(defaultValue)), description, Config.duration(name).pipe(Config.withDefault(Duration.decode(defaultValue))))
+
+/** A comma-separated list; empty when unset. */
+export const listSetting = (name: string, description: string): Config.Config<ReadonlyArray<string>> =>
+  declare(
+    name,
+    undefined,
+    description,
+    Config.string(name).pipe(
+      Config.withDefault(""),
+      Config.map((text) => text.split(",").map((s) => s.trim()).filter((s) => s !== ""))
+    )
+  )
