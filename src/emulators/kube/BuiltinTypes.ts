@@ -2,7 +2,7 @@ import { isJsonArray, isJsonObject, type Json, type JsonObject } from "../Json.t
 import { BuiltinValidation } from "./BuiltinValidation.ts"
 import { CrdStrategy } from "./CrdStrategy.ts"
 import { coreEventFromEventsV1, eventsV1FromCoreEvent } from "./EventConversion.ts"
-import { metadataOf, stringField } from "./ObjectMeta.ts"
+import { metadataOf, rfc3339, stringField } from "./ObjectMeta.ts"
 import type { PrinterColumn, ResourceType, ServedVersion } from "./ResourceType.ts"
 import { standardVerbs } from "./ResourceType.ts"
 
@@ -156,6 +156,17 @@ const normalizeSecret = (secret: JsonObject): JsonObject => {
   return out
 }
 
+/** metav1.Time accepts any RFC 3339 on decode and always encodes whole seconds (truncated), in UTC. */
+const wholeSeconds = (object: JsonObject, fields: ReadonlyArray<string>): JsonObject => {
+  const out: Record<string, Json> = { ...object }
+  for (const field of fields) {
+    const value = out[field]
+    const date = typeof value === "string" ? new Date(value) : undefined
+    if (date !== undefined && !Number.isNaN(date.getTime())) out[field] = rfc3339(date)
+  }
+  return out
+}
+
 const eventFieldLabels: ResourceType["fieldLabels"] = {
   "involvedObject.kind": (e) => path(e, "involvedObject", "kind"),
   "involvedObject.namespace": (e) => path(e, "involvedObject", "namespace"),
@@ -229,6 +240,7 @@ export const builtinTypes: ReadonlyArray<ResourceType> = [
     storage: "events",
     allowCreateOnUpdate: true,
     validate: BuiltinValidation.coreEvent,
+    normalize: (event) => wholeSeconds(event, ["firstTimestamp", "lastTimestamp"]),
     fieldLabels: eventFieldLabels,
     printerColumns: [
       { name: "Last Seen", type: "date", jsonPath: ".lastTimestamp" },
@@ -251,6 +263,7 @@ export const builtinTypes: ReadonlyArray<ResourceType> = [
     toStorage: coreEventFromEventsV1,
     validate: BuiltinValidation.eventsV1,
     decode: BuiltinValidation.decodeEventsV1,
+    normalize: (event) => wholeSeconds(event, ["deprecatedFirstTimestamp", "deprecatedLastTimestamp"]),
     fieldLabels: eventFieldLabels
   }),
   builtin({
