@@ -1,4 +1,4 @@
-import { Metric, MetricBoundaries } from "effect"
+import { Duration, Metric, MetricBoundaries } from "effect"
 
 /**
  * Every metric the operator exports, in one place. Names follow controller-runtime where an equivalent exists,
@@ -10,11 +10,12 @@ export const reconcileTotal = Metric.counter("operator_reconcile_total", {
   incremental: true
 })
 
+/** Fed with Durations (Metric.trackDuration), exported in seconds as Prometheus expects. */
 export const reconcileDuration = Metric.histogram(
   "operator_reconcile_duration_seconds",
   MetricBoundaries.fromIterable([0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60]),
   "Time spent in one reconciliation"
-)
+).pipe(Metric.mapInput((duration: Duration.Duration) => Duration.toSeconds(duration)))
 
 export const queueDepth = Metric.gauge("operator_workqueue_depth", { description: "Keys waiting or running in the work queue" })
 
