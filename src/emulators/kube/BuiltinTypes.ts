@@ -240,6 +240,7 @@ export const builtinTypes: ReadonlyArray<ResourceType> = [
     storage: "events",
     allowCreateOnUpdate: true,
     validate: BuiltinValidation.coreEvent,
+    decode: BuiltinValidation.decodeEvent,
     normalize: (event) => wholeSeconds(event, ["firstTimestamp", "lastTimestamp"]),
     fieldLabels: eventFieldLabels,
     printerColumns: [
@@ -262,7 +263,7 @@ export const builtinTypes: ReadonlyArray<ResourceType> = [
     fromStorage: eventsV1FromCoreEvent,
     toStorage: coreEventFromEventsV1,
     validate: BuiltinValidation.eventsV1,
-    decode: BuiltinValidation.decodeEventsV1,
+    decode: BuiltinValidation.decodeEvent,
     normalize: (event) => wholeSeconds(event, ["deprecatedFirstTimestamp", "deprecatedLastTimestamp"]),
     fieldLabels: eventFieldLabels
   }),

@@ -170,7 +170,8 @@ const decodeLease = (object: JsonObject): void => {
   requireMicroTime("Lease", spec["renewTime"])
 }
 
-const decodeEventsV1 = (object: JsonObject): void => {
+/** Both Event shapes carry eventTime and series.lastObservedTime as MicroTime. */
+const decodeEvent = (object: JsonObject): void => {
   requireMicroTime("Event", object["eventTime"])
   requireMicroTime("Event", objectAt(object, "series")["lastObservedTime"])
 }
@@ -181,7 +182,7 @@ export const BuiltinValidation = {
   decodeSecret,
   coreEvent,
   eventsV1,
-  decodeEventsV1,
+  decodeEvent,
   ingress,
   endpointSlice,
   lease,
