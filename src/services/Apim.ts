@@ -1,44 +1,11 @@
 import { ApiManagementClient, type ApiCreateOrUpdateParameter, type ApiContract } from "@azure/arm-apimanagement"
 import type { TokenCredential } from "@azure/identity"
 import { Context, Effect, Layer, Option, Schema, type Scope } from "effect"
+import type { ApiDefinition, ApiState } from "../domain/ApiDefinition.ts"
 import { type ApimError, ApimUnavailable, classifyApimFailure } from "./ApimErrors.ts"
 import { type Budget, defaultReadBudget, defaultWriteBudget, installArmBudget } from "./ArmBudget.ts"
 
 /** The API Management operations the operator needs, in its own vocabulary (no SDK type leaves this file). */
-
-export interface ImportDocument {
-  readonly format: "openapi" | "openapi+json" | "swagger-json" | "openapi-link" | "openapi+json-link" | "swagger-link-json"
-  readonly value: string
-}
-
-/** What we want an API to be. */
-export interface ApiDefinition {
-  readonly displayName: string
-  /** The API's path on the gateway, without a leading slash. */
-  readonly path: string
-  readonly serviceUrl: string
-  readonly protocols: ReadonlyArray<"https" | "http">
-  readonly subscriptionRequired: boolean
-  readonly subscriptionKeyParameterNames?: { readonly header: string; readonly query: string } | undefined
-  /** The OpenID Connect provider whose tokens the developer portal's console sends. */
-  readonly openIdProviderId?: string | undefined
-  readonly description?: string | undefined
-  /** An OpenAPI document to import (operations, schemas); absent for a pass-through API. */
-  readonly document?: ImportDocument | undefined
-}
-
-/** What APIM holds for an API, as far as the operator manages it. */
-export interface ApiState {
-  readonly etag: string
-  readonly displayName: string
-  readonly path: string
-  readonly serviceUrl: string | undefined
-  readonly protocols: ReadonlyArray<string>
-  readonly subscriptionRequired: boolean
-  readonly subscriptionKeyParameterNames: { readonly header: string; readonly query: string } | undefined
-  readonly openIdProviderId: string | undefined
-  readonly description: string | undefined
-}
 
 export interface PolicyState {
   readonly etag: string

@@ -2,7 +2,8 @@ import { describe, expect, it } from "@effect/vitest"
 import { Effect, Option } from "effect"
 import { readFileSync } from "node:fs"
 import { makeAzureEmulator, type AzureEmulator } from "../../src/emulators/azure/AzureEmulator.ts"
-import { Apim, layer, type ApiDefinition, type ApimOptions } from "../../src/services/Apim.ts"
+import type { ApiDefinition } from "../../src/domain/ApiDefinition.ts"
+import { Apim, layer, type ApimOptions } from "../../src/services/Apim.ts"
 import { clientSecretCredential } from "../emulators/azure/SdkClients.ts"
 
 const swagger = readFileSync(new URL("../../../shared/reference/openapi/TMF620-ProductCatalog-v4.0.0.swagger.json", import.meta.url), "utf8")
