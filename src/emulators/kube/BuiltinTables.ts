@@ -166,7 +166,7 @@ const eventPrinter: Printer = {
   cells: (e, now) => {
     const lastSeen = at(e, "series", "lastObservedTime") ?? e["lastTimestamp"] ?? e["eventTime"]
     const source = text(at(e, "source", "component")) || text(e["reportingComponent"])
-    const host = text(at(e, "source", "host"))
+    const host = text(at(e, "source", "host")) || text(e["reportingInstance"])
     return [
       age(lastSeen, now),
       text(e["type"]),
