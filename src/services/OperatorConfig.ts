@@ -1,6 +1,7 @@
 import { Config, type ConfigError, Context, Duration, Effect, Layer, Option, Redacted, Schema } from "effect"
 import { AzureIdentity } from "./AzureIdentity.ts"
 import { type KeyVaultError, make as makeKeyVault } from "./KeyVault.ts"
+import type { ProxySettings } from "./ProxyRoute.ts"
 import {
   booleanSetting,
   durationSetting,
@@ -50,7 +51,15 @@ export interface OperatorSettings {
     readonly reads: { readonly burst: number; readonly perSecond: number }
     readonly margin: number
   }
-  readonly specFetch: { readonly timeout: Duration.Duration; readonly maxBytes: number; readonly allowLoopback: boolean }
+  readonly specFetch: {
+    readonly timeout: Duration.Duration
+    readonly maxBytes: number
+    readonly allowLoopback: boolean
+    readonly refreshInterval: Duration.Duration
+    readonly cacheEntries: number
+    readonly cacheBytes: number
+    readonly proxy: ProxySettings
+  }
 }
 
 export class OperatorConfig extends Context.Tag("oda/OperatorConfig")<OperatorConfig, OperatorSettings>() {}
@@ -68,6 +77,12 @@ const keyVaultName = optionalStringSetting("KEY_VAULT_NAME", "Key Vault name, as
 const targetEnv = Object.fromEntries(
   targetSources.map((s) => [s.key, optionalStringSetting(s.env, `Overrides the Key Vault secret ${s.secret}`)])
 )
+
+/** Proxy variables are conventionally honoured in either case; the upper-case one wins. */
+const proxySetting = (name: string, description: string): Config.Config<string | undefined> =>
+  Config.all([optionalStringSetting(name, description), Config.option(Config.string(name.toLowerCase()))]).pipe(
+    Config.map(([upper, lower]) => Option.getOrUndefined(Option.orElse(upper, () => lower)))
+  )
 
 const settings = Config.all({
   armEndpoint: stringSetting("ARM_ENDPOINT", "https://management.azure.com", "Azure Resource Manager endpoint"),
@@ -93,7 +108,16 @@ const settings = Config.all({
   budgetMargin: numberSetting("ARM_BUDGET_MARGIN", 0.95, "Share of the ARM budget the operator uses"),
   specTimeout: durationSetting("SPEC_FETCH_TIMEOUT", "10 seconds", "Timeout for fetching an OpenAPI document"),
   specMaxBytes: integerSetting("SPEC_MAX_BYTES", 4 * 1024 * 1024, "Largest OpenAPI document accepted"),
-  specAllowLoopback: booleanSetting("SPEC_ALLOW_LOOPBACK", false, "Allow specification URLs on loopback addresses")
+  specAllowLoopback: booleanSetting("SPEC_ALLOW_LOOPBACK", false, "Allow specification URLs on loopback addresses"),
+  specRefreshInterval: durationSetting("SPEC_REFRESH_INTERVAL", "10 minutes", "A fetched OpenAPI document is re-fetched after this long"),
+  specCacheEntries: integerSetting("SPEC_CACHE_ENTRIES", 1000, "OpenAPI documents kept in memory at most (least recently used go first)"),
+  specCacheBytes: integerSetting("SPEC_CACHE_BYTES", 64 * 1024 * 1024, "Bytes of OpenAPI documents kept in memory at most"),
+  httpsProxy: proxySetting("HTTPS_PROXY", "Proxy for https specification URLs (also https_proxy)"),
+  httpProxy: proxySetting("HTTP_PROXY", "Proxy for http specification URLs (also http_proxy)"),
+  noProxy: Config.all([
+    listSetting("NO_PROXY", "Comma-separated hosts, domains, host:port or CIDR ranges fetched without the proxy (also no_proxy)"),
+    Config.string("no_proxy").pipe(Config.withDefault(""))
+  ]).pipe(Config.map(([upper, lower]) => (upper.length > 0 ? upper : lower.split(",").map((s) => s.trim()).filter((s) => s !== ""))))
 })
 
 /** Resolves each target fact from the environment, then from Key Vault; all missing ones fail together. */
@@ -157,7 +181,15 @@ export const make: Effect.Effect<OperatorSettings, ConfigError.ConfigError | Mis
         reads: { burst: s.readBurst, perSecond: s.readPerSecond },
         margin: s.budgetMargin
       },
-      specFetch: { timeout: s.specTimeout, maxBytes: s.specMaxBytes, allowLoopback: s.specAllowLoopback }
+      specFetch: {
+        timeout: s.specTimeout,
+        maxBytes: s.specMaxBytes,
+        allowLoopback: s.specAllowLoopback,
+        refreshInterval: s.specRefreshInterval,
+        cacheEntries: s.specCacheEntries,
+        cacheBytes: s.specCacheBytes,
+        proxy: { httpsProxy: s.httpsProxy, httpProxy: s.httpProxy, noProxy: s.noProxy }
+      }
     }
   }
 )
