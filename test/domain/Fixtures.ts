@@ -1,13 +1,13 @@
-import { readFileSync } from "node:fs"
 import { Either, Schema } from "effect"
 import { parse } from "yaml"
 import type { ApiIntent } from "../../src/domain/ApiIntent.ts"
 import { DEFAULT_INTENT_SETTINGS, ExposedApi, type IntentSettings, toApiIntent } from "../../src/domain/ExposedApi.ts"
 import type { SpecProblem } from "../../src/domain/SpecProblems.ts"
+import { readReference } from "../fixtures/Reference.ts"
 
-/** The ODA Canvas's ExposedAPI example, shipped in ../shared/reference/oda beside the repository. */
+/** The ODA Canvas's ExposedAPI example, vendored in test/fixtures/reference/oda. */
 export const odaExample = (): Record<string, unknown> => {
-  const parsed: unknown = parse(readFileSync(new URL("../../../shared/reference/oda/exposedapi-example.yaml", import.meta.url), "utf8"))
+  const parsed: unknown = parse(readReference("oda/exposedapi-example.yaml"))
   if (typeof parsed !== "object" || parsed === null) throw new Error("the ODA example is not an object")
   return { ...parsed }
 }

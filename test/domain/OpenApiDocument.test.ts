@@ -1,12 +1,12 @@
-import { readFileSync } from "node:fs"
 import { Either } from "effect"
 import { describe, expect, it } from "vitest"
 import { parse as parseYaml, stringify as toYaml } from "yaml"
 import { analyseOpenApiDocument, type DocumentProblem, type OpenApiImport } from "../../src/domain/OpenApiDocument.ts"
 import { parseDefinition } from "../../src/emulators/azure/apim/OpenApiDocument.ts"
+import { readReference } from "../fixtures/Reference.ts"
 
-/** The TM Forum documents shipped in ../shared/reference/openapi, beside the repository. */
-const reference = (name: string): string => readFileSync(new URL(`../../../shared/reference/openapi/${name}`, import.meta.url), "utf8")
+/** The TM Forum documents vendored in test/fixtures/reference/openapi. */
+const reference = (name: string): string => readReference(`openapi/${name}`)
 const tmf620Swagger = reference("TMF620-ProductCatalog-v4.0.0.swagger.json")
 const tmf620OpenApi = reference("TMF620-Product_Catalog_Management-v5.0.0.oas.yaml")
 

@@ -1,12 +1,12 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Option } from "effect"
-import { readFileSync } from "node:fs"
 import { makeAzureEmulator, type AzureEmulator } from "../../src/emulators/azure/AzureEmulator.ts"
 import type { ApiDefinition } from "../../src/domain/ApiDefinition.ts"
 import { Apim, layer, type ApimOptions } from "../../src/services/Apim.ts"
 import { clientSecretCredential } from "../emulators/azure/SdkClients.ts"
+import { readReference } from "../fixtures/Reference.ts"
 
-const swagger = readFileSync(new URL("../../../shared/reference/openapi/TMF620-ProductCatalog-v4.0.0.swagger.json", import.meta.url), "utf8")
+const swagger = readReference("openapi/TMF620-ProductCatalog-v4.0.0.swagger.json")
 
 /** A fresh Azure emulator per test and the Apim service over a real ClientSecretCredential. */
 const withApim = <A, E>(test: (azure: AzureEmulator) => Effect.Effect<A, E, Apim>, options: Partial<ApimOptions> = {}) =>

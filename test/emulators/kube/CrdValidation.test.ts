@@ -1,4 +1,3 @@
-import { readFileSync } from "node:fs"
 import { describe, expect, it } from "vitest"
 import { parse as parseYaml } from "yaml"
 import { isJsonObject, type Json, type JsonObject } from "../../../src/emulators/Json.ts"
@@ -6,9 +5,10 @@ import {
   crdStatus, defaultCustomResourceDefinition, validateCustomResourceDefinition, validateCustomResourceDefinitionUpdate
 } from "../../../src/emulators/kube/CrdValidation.ts"
 import { fieldErrorText } from "../../../src/emulators/kube/Status.ts"
+import { readReference } from "../../fixtures/Reference.ts"
 
 const odaCrd = (): JsonObject => {
-  const parsed: unknown = parseYaml(readFileSync(new URL("../../../../shared/reference/oda/exposedapi-crd.yaml", import.meta.url), "utf8"))
+  const parsed: unknown = parseYaml(readReference("oda/exposedapi-crd.yaml"))
   if (!isJsonObject(parsed)) throw new Error("the ODA CRD is not an object")
   return parsed
 }

@@ -1,7 +1,7 @@
 import * as k8s from "@kubernetes/client-node"
-import { readFileSync } from "node:fs"
 import { parse as parseYaml } from "yaml"
 import { startKubeEmulator, type KubeEmulator, type KubeEmulatorOptions } from "../../../src/emulators/kube/KubeEmulator.ts"
+import { readReference } from "../../fixtures/Reference.ts"
 
 /** A running emulator and real client-node clients configured from its kubeconfig. */
 export interface Harness {
@@ -40,10 +40,10 @@ export const startHarness = async (options: KubeEmulatorOptions = {}): Promise<H
  * schema's extension keys only by their model names, and silently drops `x-kubernetes-*` keys of plain YAML.
  */
 export const odaCrd = (): k8s.V1CustomResourceDefinition =>
-  k8s.loadYaml<k8s.V1CustomResourceDefinition>(readFileSync(new URL("../../../../shared/reference/oda/exposedapi-crd.yaml", import.meta.url), "utf8"))
+  k8s.loadYaml<k8s.V1CustomResourceDefinition>(readReference("oda/exposedapi-crd.yaml"))
 
 export const odaExample = (): Record<string, unknown> =>
-  parseYaml(readFileSync(new URL("../../../../shared/reference/oda/exposedapi-example.yaml", import.meta.url), "utf8"))
+  parseYaml(readReference("oda/exposedapi-example.yaml"))
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null
 

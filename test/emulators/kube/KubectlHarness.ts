@@ -2,8 +2,8 @@ import { spawn } from "node:child_process"
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { fileURLToPath } from "node:url"
 import type { KubeEmulator } from "../../../src/emulators/kube/KubeEmulator.ts"
+import { referencePath } from "../../fixtures/Reference.ts"
 
 /**
  * The real `kubectl` on PATH (1.32 on developer machines, Debian's 1.20 in CI), pointed at an emulator through
@@ -36,7 +36,7 @@ export interface Kubectl {
 }
 
 /** The ODA reference files, next to this repository. */
-export const odaFile = (name: string): string => fileURLToPath(new URL(`../../../../shared/reference/oda/${name}`, import.meta.url))
+export const odaFile = (name: string): string => referencePath(`oda/${name}`)
 
 const environment = (): NodeJS.ProcessEnv => {
   const env = { ...process.env }

@@ -1,5 +1,4 @@
 import fc from "fast-check"
-import { readFileSync } from "node:fs"
 import { describe, expect, it } from "vitest"
 import { parse as parseYaml } from "yaml"
 import { isJsonObject, type Json, type JsonObject } from "../../../src/emulators/Json.ts"
@@ -9,9 +8,10 @@ import {
   applySchemaDefaults, dropNonNullableNulls, prepareCustomObject, pruneUnknownFields, strictDecodingError,
   unknownFieldWarning, validateAgainstSchema
 } from "../../../src/emulators/kube/StructuralSchema.ts"
+import { readReference } from "../../fixtures/Reference.ts"
 
 const reference = (file: string): JsonObject => {
-  const parsed: unknown = parseYaml(readFileSync(new URL(`../../../../shared/reference/oda/${file}`, import.meta.url), "utf8"))
+  const parsed: unknown = parseYaml(readReference(`oda/${file}`))
   if (!isJsonObject(parsed)) throw new Error(`${file} is not an object`)
   return parsed
 }

@@ -1,18 +1,18 @@
-import { readFileSync } from "node:fs"
 import { parse } from "yaml"
 import { isJsonObject, type Json } from "../../../../src/emulators/Json.ts"
 import type { EmulatorRequest } from "../../../../src/emulators/azure/Http.ts"
 import { decodeSegments } from "../../../../src/emulators/azure/HttpsFront.ts"
 import { ApimModel } from "../../../../src/emulators/azure/apim/ApimModel.ts"
 import type { Outcome } from "../../../../src/emulators/azure/apim/ArmFailure.ts"
+import { readReference } from "../../../fixtures/Reference.ts"
 
 export const subscriptionId = "00000000-0000-4000-8000-000000000001"
 export const resourceGroup = "oda-rg"
 export const serviceName = "apim-canvas"
 
-/** The TM Forum documents shipped in ../shared/reference/openapi, beside the repository. */
+/** The TM Forum documents vendored in test/fixtures/reference/openapi. */
 const reference = (name: string): string =>
-  readFileSync(new URL(`../../../../../shared/reference/openapi/${name}`, import.meta.url), "utf8")
+  readReference(`openapi/${name}`)
 export const tmf620Swagger = reference("TMF620-ProductCatalog-v4.0.0.swagger.json")
 export const tmf620OpenApi = reference("TMF620-Product_Catalog_Management-v5.0.0.oas.yaml")
 
