@@ -1,0 +1,87 @@
+import { Clock, Data, Duration, Effect } from "effect"
+import { type Condition, type ConditionUpdate, setCondition } from "../domain/Conditions.ts"
+import { EXPOSED_API, type ExposedApi } from "../domain/ExposedApi.ts"
+import { statusChanges } from "../domain/Plan.ts"
+import type { KubeError } from "../services/KubeResources.ts"
+import { ExposedApis } from "../services/KubeResources.ts"
+import { Kubernetes } from "../services/Kubernetes.ts"
+import type { EventSubject } from "../services/Recorder.ts"
+import { OperatorEnvironment } from "./Bootstrap.ts"
+
+/** A failure as the controller sees it: whether to retry, how soon at the earliest, and what to report. */
+export class ReconcileFailure extends Data.TaggedError("ReconcileFailure")<{
+  readonly reason: string
+  readonly message: string
+  readonly retryable: boolean
+  readonly retryAfter?: Duration.Duration | undefined
+}> {}
+
+/** Any service failure, kept as a ReconcileFailure (its tag becomes the reason). */
+export const asFailure = (error: {
+  readonly _tag: string
+  readonly message: string
+  readonly retryable: boolean
+  readonly retryAfterSeconds?: number | undefined
+}): ReconcileFailure =>
+  new ReconcileFailure({
+    reason: error._tag,
+    message: error.message,
+    retryable: error.retryable,
+    retryAfter: error.retryAfterSeconds === undefined ? undefined : Duration.seconds(error.retryAfterSeconds)
+  })
+
+export const subjectOf = (api: ExposedApi): EventSubject => ({
+  apiVersion: api.apiVersion,
+  kind: EXPOSED_API.kind,
+  namespace: api.metadata.namespace,
+  name: api.metadata.name,
+  uid: api.metadata.uid
+})
+
+/** Conditions being decided in one reconcile: each update keeps lastTransitionTime when the status holds. */
+export class ConditionBook {
+  conditions: ReadonlyArray<Condition>
+  private readonly now: Date
+  readonly generation: number
+
+  constructor(conditions: ReadonlyArray<Condition>, generation: number, now: Date) {
+    this.conditions = conditions
+    this.generation = generation
+    this.now = now
+  }
+
+  set(type: string, status: ConditionUpdate["status"], reason: string, message: string): void {
+    this.conditions = setCondition(this.conditions, { type, status, reason, message, observedGeneration: this.generation }, this.now)
+  }
+
+  apply(update: ConditionUpdate): void {
+    this.conditions = setCondition(this.conditions, update, this.now)
+  }
+}
+
+export const newConditionBook = (api: ExposedApi, conditions: ReadonlyArray<Condition>) =>
+  Clock.currentTimeMillis.pipe(Effect.map((now) => new ConditionBook(conditions, api.metadata.generation, new Date(now))))
+
+/**
+ * Writes the operator's status fields when one of them changed (never otherwise): through `/status` when the CRD
+ * declares it, else through the main resource; either way conditioned on the resourceVersion we read, so a
+ * concurrent change is a conflict to re-read, never a lost update.
+ */
+export const writeStatus = (
+  api: ExposedApi,
+  desired: Parameters<typeof statusChanges>[1]
+): Effect.Effect<boolean, KubeError, Kubernetes | OperatorEnvironment> =>
+  Effect.gen(function*() {
+    const changes = statusChanges(api.status, desired)
+    if (changes === undefined) return false
+    const kube = yield* Kubernetes
+    const { statusSubresource } = yield* OperatorEnvironment
+    yield* kube.patch(
+      ExposedApis,
+      api.metadata.namespace,
+      api.metadata.name,
+      { type: "merge", body: { metadata: { resourceVersion: api.metadata.resourceVersion }, status: changes } },
+      statusSubresource ? { subresource: "status" } : {}
+    )
+    return true
+  })

@@ -1,0 +1,55 @@
+import { Effect, Option } from "effect"
+import { apimApiId } from "../domain/ApiNaming.ts"
+import { type ExposedApi, FINALIZER } from "../domain/ExposedApi.ts"
+import { Apim } from "../services/Apim.ts"
+import { ExposedApis, Ingresses } from "../services/KubeResources.ts"
+import { Kubernetes } from "../services/Kubernetes.ts"
+import { Recorder } from "../services/Recorder.ts"
+import { asFailure, subjectOf } from "./ExposedApiStatus.ts"
+
+/**
+ * Deletion: the API (and its revisions) leaves APIM, then the Ingress, and only then does the finalizer go. A
+ * failure keeps the finalizer, so Kubernetes never forgets an API that APIM still serves.
+ */
+export const finalizeExposedApi = (api: ExposedApi) =>
+  Effect.gen(function*() {
+    if (!api.hasFinalizer(FINALIZER)) return
+    const kube = yield* Kubernetes
+    const apim = yield* Apim
+    const recorder = yield* Recorder
+    const { namespace, name, uid } = api.metadata
+    const apiId = apimApiId(namespace, name)
+    yield* apim.deleteApi(apiId).pipe(
+      Effect.tapError((error) =>
+        recorder.record(subjectOf(api), {
+          type: "Warning",
+          reason: "UnpublishFailed",
+          action: "Unpublish",
+          note: `could not delete API ${apiId} from API Management (will retry; the resource is kept until it is gone): ${error.message}`
+        })
+      ),
+      Effect.mapError(asFailure)
+    )
+    const ingress = yield* kube.get(Ingresses, namespace, name).pipe(Effect.mapError(asFailure))
+    const ours = Option.filter(ingress, (i) => i.metadata.ownerReferences.some((r) => r.uid === uid && r.controller === true))
+    if (Option.isSome(ours)) yield* kube.delete(Ingresses, namespace, name, { uid: ours.value.metadata.uid }).pipe(Effect.mapError(asFailure))
+    yield* kube.patch(ExposedApis, namespace, name, {
+      type: "merge",
+      body: {
+        metadata: {
+          resourceVersion: api.metadata.resourceVersion,
+          finalizers: api.metadata.finalizers.filter((f) => f !== FINALIZER)
+        }
+      }
+    }).pipe(
+      Effect.catchTag("KubeNotFound", () => Effect.void),
+      Effect.mapError(asFailure)
+    )
+    yield* recorder.record(subjectOf(api), {
+      type: "Normal",
+      reason: "Unpublished",
+      action: "Unpublish",
+      note: `API ${apiId} deleted from API Management${Option.isSome(ours) ? " and its Ingress removed" : ""}`
+    })
+    yield* Effect.logInfo("unpublished").pipe(Effect.annotateLogs({ apiId }))
+  })
