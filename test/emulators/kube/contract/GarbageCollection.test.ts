@@ -85,6 +85,14 @@ describe("matching is by uid", () => {
     expect(widgetExists("cross-ns-owner")).toBe(true)
   })
 
+  it("a cluster-scoped dependent cannot have a namespaced owner: it is collected", async () => {
+    const owner = await createOwner("namespaced-owner")
+    const rbac = h.kc.makeApiClient(k8s.RbacAuthorizationV1Api)
+    await rbac.createClusterRole({ body: { metadata: { name: "owned-cluster-role", ownerReferences: [ownerRef(owner)] }, rules: [] } })
+    await gone(() => h.emulator.objects.get("rbac.authorization.k8s.io/v1", "ClusterRole", "", "owned-cluster-role") !== undefined)
+    expect(widgetExists("namespaced-owner")).toBe(true)
+  })
+
   it("refuses two controller references (422)", async () => {
     const a = await createOwner("ctl-a")
     const b = await createOwner("ctl-b")

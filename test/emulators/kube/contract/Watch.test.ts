@@ -1,6 +1,6 @@
 import * as k8s from "@kubernetes/client-node"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { mergePatch, startHarness, type Harness } from "../Harness.ts"
+import { eventually, mergePatch, startHarness, type Harness } from "../Harness.ts"
 import { at, nameOf, rvOf, WatchRecorder, widget, widgetCrd, widgets } from "./Contract.ts"
 
 /** Tier 1 item 4 and Tier 2 item 17, through client-node's raw `Watch`. */
@@ -8,7 +8,7 @@ import { at, nameOf, rvOf, WatchRecorder, widget, widgetCrd, widgets } from "./C
 const HISTORY = 20
 let h: Harness
 beforeAll(async () => {
-  h = await startHarness({ historySize: HISTORY })
+  h = await startHarness({ historySize: HISTORY, bookmarkIntervalMs: 50 })
   await h.extensions.createCustomResourceDefinition({ body: widgetCrd() })
   await h.core.createNamespace({ body: { metadata: { name: "watch-a" } } })
   await h.core.createNamespace({ body: { metadata: { name: "watch-b" } } })
@@ -154,7 +154,15 @@ describe("selectors on watches", () => {
 })
 
 describe("bookmarks", () => {
+  it("arrive periodically on watches that asked (the real server: about once a minute; here bookmarkIntervalMs)", async () => {
+    const watch = await WatchRecorder.open(h.kc, widgetPath("watch-a"), { allowWatchBookmarks: true, resourceVersion: String(h.emulator.store.resourceVersion) })
+    await watch.next(() => watch.events.filter((e) => e.type === "BOOKMARK").length >= 2)
+    expect(watch.summary()).toEqual([])
+    watch.close()
+  })
+
   it("only watches that asked with allowWatchBookmarks get them: kind, apiVersion and the current resourceVersion", async () => {
+    await eventually(() => (h.emulator.openWatches() === 0 ? true : undefined)) // earlier watches are gone
     const withBookmarks = await WatchRecorder.open(h.kc, widgetPath("watch-b"), { allowWatchBookmarks: true })
     const without = await WatchRecorder.open(h.kc, widgetPath("watch-b"), {})
     expect(h.emulator.faults.bookmarkWatches()).toBe(1)
