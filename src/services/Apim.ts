@@ -4,6 +4,8 @@ import { Context, Effect, Layer, Option, Schema, type Scope } from "effect"
 import type { ApiDefinition, ApiState } from "../domain/ApiDefinition.ts"
 import { type ApimError, ApimUnavailable, classifyApimFailure } from "./ApimErrors.ts"
 import { type Budget, defaultReadBudget, defaultWriteBudget, installArmBudget } from "./ArmBudget.ts"
+import { AzureIdentity } from "./AzureIdentity.ts"
+import { OperatorConfig } from "./OperatorConfig.ts"
 
 /** The API Management operations the operator needs, in its own vocabulary (no SDK type leaves this file). */
 
@@ -191,3 +193,22 @@ export const make = (credential: TokenCredential, options: ApimOptions): Effect.
   })
 
 export const layer = (credential: TokenCredential, options: ApimOptions): Layer.Layer<Apim> => Layer.scoped(Apim, make(credential, options))
+
+/** The service for the configured target: subscription, resource group and service from OperatorConfig. */
+export const layerFromConfig: Layer.Layer<Apim, never, OperatorConfig | AzureIdentity> = Layer.scoped(
+  Apim,
+  Effect.gen(function*() {
+    const settings = yield* OperatorConfig
+    const identity = yield* AzureIdentity
+    return yield* make(identity.credential, {
+      subscriptionId: settings.target.subscriptionId,
+      resourceGroup: settings.target.resourceGroup,
+      serviceName: settings.target.apimServiceName,
+      endpoint: settings.armEndpoint,
+      caPem: identity.caPem,
+      writeBudget: settings.armBudget.writes,
+      readBudget: settings.armBudget.reads,
+      budgetMargin: settings.armBudget.margin
+    })
+  })
+)
