@@ -148,7 +148,7 @@ const resolveTarget = Effect.gen(function*() {
   const { apimServiceName, resourceGroup, subscriptionId, tenantId, clientId } = resolved
   if (apimServiceName === undefined || resourceGroup === undefined || subscriptionId === undefined || tenantId === undefined || clientId === undefined) {
     return yield* Effect.fail(
-      new MissingConfiguration({ missing, message: `Missing operator configuration: ${missing.join("; ")}` })
+      new MissingConfiguration({ missing, message: `Missing operator configuration:\n${missing.map((m) => `  - ${m}`).join("\n")}` })
     )
   }
   return { apimServiceName, resourceGroup, subscriptionId, tenantId, clientId }
