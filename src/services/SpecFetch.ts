@@ -120,7 +120,10 @@ const exchange = async (target: URL, options: FetchOptions, signal: AbortSignal)
   const tunnel = await openTunnel(proxy, target, signal)
   const secured: Socket = tls.connect({ socket: tunnel, host, ...tlsOptions })
   const request = http.request({ host, path, headers: { ...headers, host: target.host }, createConnection: () => secured, signal })
-  return whenResponded(request, options.maxBytes).finally(() => secured.destroy())
+  return whenResponded(request, options.maxBytes).finally(() => {
+    secured.destroy()
+    tunnel.destroy() // and the tunnel it runs over, whatever state the handshake left it in
+  })
 }
 
 const errorCode = (cause: unknown): string | undefined =>

@@ -74,12 +74,14 @@ export interface RunningProxy {
 export const startProxy = (options: { readonly refuse?: boolean } = {}): Effect.Effect<RunningProxy, never, Scope.Scope> =>
   Effect.gen(function*() {
     const requests: RunningProxy["requests"] = []
+    const tunnels = new Set<net.Socket>() // a CONNECT socket leaves the server's books: closeAllConnections misses it
     const server = http.createServer((request, response) => {
       requests.push({ line: `${request.method ?? ""} ${request.url ?? ""}`, headers: request.headers })
       if (options.refuse === true) return response.writeHead(403).end()
       const target = new URL(request.url ?? "")
+      const { "proxy-authorization": _credentials, ...headers } = request.headers // for the proxy, not the origin
       const upstream = http.request(
-        { host: target.hostname, port: target.port, path: `${target.pathname}${target.search}`, headers: request.headers, agent: false },
+        { host: target.hostname, port: target.port, path: `${target.pathname}${target.search}`, headers, agent: false },
         (answer) => {
           response.writeHead(answer.statusCode ?? 502, answer.headers)
           answer.pipe(response)
@@ -93,6 +95,7 @@ export const startProxy = (options: { readonly refuse?: boolean } = {}): Effect.
       if (options.refuse === true) return client.end("HTTP/1.1 403 Forbidden\r\n\r\n")
       const [host = "", port = ""] = (request.url ?? "").split(/:(?=\d+$)/)
       const upstream = net.connect(Number(port), host, () => {
+        tunnels.add(client).add(upstream)
         client.write("HTTP/1.1 200 Connection Established\r\n\r\n")
         upstream.pipe(client)
         client.pipe(upstream)
@@ -101,6 +104,7 @@ export const startProxy = (options: { readonly refuse?: boolean } = {}): Effect.
       client.on("error", () => upstream.destroy())
     })
     const port = yield* listen(server, "127.0.0.1")
+    yield* Effect.addFinalizer(() => Effect.sync(() => tunnels.forEach((socket) => socket.destroy())))
     return { url: `http://127.0.0.1:${port}`, requests }
   })
 
