@@ -14,7 +14,10 @@ const ns = "default"
 
 describe("Service", () => {
   it("gets a clusterIP and port defaults; a PUT that leaves the clusterIP out keeps it", async () => {
-    const created = await h.core.createNamespacedService({ namespace: ns, body: { metadata: { name: "api" }, spec: { selector: { app: "api" }, ports: [{ port: 8080 }] } } })
+    const created = await h.core.createNamespacedService({
+      namespace: ns,
+      body: { metadata: { name: "api" }, spec: { selector: { app: "api" }, ports: [{ port: 8080 }] } }
+    })
     expect(created.spec?.clusterIP).toMatch(/^10\.96\.\d+\.\d+$/)
     expect(created.spec?.clusterIPs).toEqual([created.spec?.clusterIP])
     expect(created.spec?.type).toBe("ClusterIP")
@@ -28,9 +31,15 @@ describe("Service", () => {
   })
 
   it("ExternalName gets no clusterIP; headless keeps None", async () => {
-    const external = await h.core.createNamespacedService({ namespace: ns, body: { metadata: { name: "ext" }, spec: { type: "ExternalName", externalName: "example.com" } } })
+    const external = await h.core.createNamespacedService({
+      namespace: ns,
+      body: { metadata: { name: "ext" }, spec: { type: "ExternalName", externalName: "example.com" } }
+    })
     expect(external.spec?.clusterIP).toBeUndefined()
-    const headless = await h.core.createNamespacedService({ namespace: ns, body: { metadata: { name: "headless" }, spec: { clusterIP: "None", selector: { app: "x" } } } })
+    const headless = await h.core.createNamespacedService({
+      namespace: ns,
+      body: { metadata: { name: "headless" }, spec: { clusterIP: "None", selector: { app: "x" } } }
+    })
     expect(headless.spec?.clusterIP).toBe("None")
   })
 
@@ -54,7 +63,10 @@ describe("Service", () => {
 
 describe("Secret", () => {
   it("folds stringData into base64 data and defaults the type to Opaque", async () => {
-    const created = await h.core.createNamespacedSecret({ namespace: ns, body: { metadata: { name: "creds" }, stringData: { password: "s3cret" }, data: { user: Buffer.from("op").toString("base64") } } })
+    const created = await h.core.createNamespacedSecret({
+      namespace: ns,
+      body: { metadata: { name: "creds" }, stringData: { password: "s3cret" }, data: { user: Buffer.from("op").toString("base64") } }
+    })
     expect(created.type).toBe("Opaque")
     expect(created.stringData).toBeUndefined()
     expect(created.data).toEqual({ user: "b3A=", password: Buffer.from("s3cret").toString("base64") })
@@ -97,18 +109,28 @@ describe("Ingress", () => {
   })
 
   it("create, list by label (typed V1IngressList), status through /status, delete answers V1Status", async () => {
-    const created = await h.networking.createNamespacedIngress({ namespace: ns, body: { metadata: { name: "web", labels: { owner: "op" } }, spec: { ingressClassName: "nginx", rules: [rule("a.example.com", "Prefix")] } } })
+    const created = await h.networking.createNamespacedIngress({
+      namespace: ns,
+      body: { metadata: { name: "web", labels: { owner: "op" } }, spec: { ingressClassName: "nginx", rules: [rule("a.example.com", "Prefix")] } }
+    })
     expect(created.metadata?.creationTimestamp).toBeInstanceOf(Date)
     const list = await h.networking.listNamespacedIngress({ namespace: ns, labelSelector: "owner=op" })
     expect(list.items.map((i) => i.spec?.rules?.[0]?.host)).toEqual(["a.example.com"])
-    const withStatus = await h.networking.patchNamespacedIngressStatus({ namespace: ns, name: "web", body: { status: { loadBalancer: { ingress: [{ hostname: "lb.example.com" }] } } } }, mergePatch)
+    const withStatus = await h.networking.patchNamespacedIngressStatus({
+      namespace: ns,
+      name: "web",
+      body: { status: { loadBalancer: { ingress: [{ hostname: "lb.example.com" }] } } }
+    }, mergePatch)
     expect(withStatus.status?.loadBalancer?.ingress?.[0]?.hostname).toBe("lb.example.com")
     const status: k8s.V1Status = await h.networking.deleteNamespacedIngress({ namespace: ns, name: "web" })
     expect(status.status).toBe("Success")
   })
 
   it("validates paths: pathType is required", async () => {
-    const failure = await failureOf(h.networking.createNamespacedIngress({ namespace: ns, body: { metadata: { name: "no-type" }, spec: { rules: [rule("b.example.com")] } } }))
+    const failure = await failureOf(h.networking.createNamespacedIngress({
+      namespace: ns,
+      body: { metadata: { name: "no-type" }, spec: { rules: [rule("b.example.com")] } }
+    }))
     expect(failure.code).toBe(422)
     expect(failure.body["message"]).toBe('Ingress.networking.k8s.io "no-type" is invalid: spec.rules[0].http.paths[0].pathType: Required value: pathType must be specified')
   })

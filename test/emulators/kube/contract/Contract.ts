@@ -1,5 +1,6 @@
 import * as k8s from "@kubernetes/client-node"
-import { eventually } from "../Harness.ts"
+import type { KubeEmulatorOptions } from "../../../../src/emulators/kube/KubeEmulator.ts"
+import { eventually, odaCrd, startHarness, type Harness } from "../Harness.ts"
 
 /**
  * Shared fixtures of the client-node contract suite: a second CRD (Widget) that declares the status subresource,
@@ -55,6 +56,29 @@ spec:
     schema:
       openAPIV3Schema: { type: object, x-kubernetes-preserve-unknown-fields: true }
 `)
+
+/** The ODA ExposedAPI CRD: no status subresource. */
+export const exposedApis = { group: "oda.tmforum.org", version: "v1", plural: "exposedapis" } as const
+
+/** An emulator for one test file, with the Widget CRD (and optionally the ODA ExposedAPI CRD) established. */
+export const startWidgetHarness = async (options: KubeEmulatorOptions = {}, withOda = false): Promise<Harness> => {
+  const harness = await startHarness(options)
+  await harness.extensions.createCustomResourceDefinition({ body: widgetCrd() })
+  if (withOda) await harness.extensions.createCustomResourceDefinition({ body: odaCrd() })
+  return harness
+}
+
+/** A failure Status body exactly as kube-apiserver writes it. */
+export const failureStatus = (code: number, reason: string, message: string, details?: Record<string, unknown>) => ({
+  kind: "Status",
+  apiVersion: "v1",
+  metadata: {},
+  status: "Failure",
+  message,
+  reason,
+  ...(details === undefined ? {} : { details }),
+  code
+})
 
 export interface WidgetSpec {
   readonly size: number

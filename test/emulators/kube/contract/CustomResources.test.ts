@@ -1,14 +1,13 @@
 import * as k8s from "@kubernetes/client-node"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { eventually, failureOf, mergePatch, startHarness, type Harness } from "../Harness.ts"
-import { WatchRecorder, widget, widgetCrd, widgets } from "./Contract.ts"
+import { eventually, failureOf, mergePatch, type Harness } from "../Harness.ts"
+import { failureStatus, startWidgetHarness, WatchRecorder, widget, widgets } from "./Contract.ts"
 
 /** Tier 2 item 12: CRDs created through ApiextensionsV1Api — served versions, structural schemas, pruning, defaults. */
 
 let h: Harness
 beforeAll(async () => {
-  h = await startHarness()
-  await h.extensions.createCustomResourceDefinition({ body: widgetCrd() })
+  h = await startWidgetHarness()
 })
 afterAll(async () => h.emulator.close())
 
@@ -42,14 +41,23 @@ spec:
 
 describe("served versions", () => {
   it("every served version reads and writes the same objects; a version that is not served is 404", async () => {
-    await h.custom.createNamespacedCustomObject({ ...widgets, version: "v1beta1", namespace: ns, body: { ...widget("versions"), apiVersion: `${widgets.group}/v1beta1` } })
+    await h.custom.createNamespacedCustomObject({
+      ...widgets,
+      version: "v1beta1",
+      namespace: ns,
+      body: { ...widget("versions"), apiVersion: `${widgets.group}/v1beta1` }
+    })
     const v1 = await h.custom.getNamespacedCustomObject({ ...widgets, namespace: ns, name: "versions" })
     expect(v1.apiVersion).toBe(`${widgets.group}/v1`)
     const beta = await h.custom.getNamespacedCustomObject({ ...widgets, version: "v1beta1", namespace: ns, name: "versions" })
     expect(beta.apiVersion).toBe(`${widgets.group}/v1beta1`)
     const alpha = await failureOf(h.custom.getNamespacedCustomObject({ ...widgets, version: "v1alpha1", namespace: ns, name: "versions" }))
     expect(alpha.code).toBe(404)
-    const wrongVersionInBody = await failureOf(h.custom.createNamespacedCustomObject({ ...widgets, namespace: ns, body: { ...widget("mixed"), apiVersion: `${widgets.group}/v1beta1` } }))
+    const wrongVersionInBody = await failureOf(h.custom.createNamespacedCustomObject({
+      ...widgets,
+      namespace: ns,
+      body: { ...widget("mixed"), apiVersion: `${widgets.group}/v1beta1` }
+    }))
     expect(wrongVersionInBody.code).toBe(400)
   })
 })
@@ -59,21 +67,17 @@ describe("validation", () => {
     const failure = await failureOf(h.custom.createNamespacedCustomObject({ ...widgets, namespace: ns, body: { ...widget("b"), spec: { size: "string" } } }))
     expect(failure).toEqual({
       code: 422,
-      body: {
-        kind: "Status",
-        apiVersion: "v1",
-        metadata: {},
-        status: "Failure",
-        message: `Widget.${widgets.group} "b" is invalid: spec.size: Invalid value: "string": spec.size in body must be of type integer: "string"`,
-        reason: "Invalid",
-        details: {
+      body: failureStatus(
+        422,
+        "Invalid",
+        `Widget.${widgets.group} "b" is invalid: spec.size: Invalid value: "string": spec.size in body must be of type integer: "string"`,
+        {
           name: "b",
           group: widgets.group,
           kind: "Widget",
           causes: [{ reason: "FieldValueTypeInvalid", message: 'Invalid value: "string": spec.size in body must be of type integer: "string"', field: "spec.size" }]
-        },
-        code: 422
-      }
+        }
+      )
     })
   })
 
@@ -139,10 +143,17 @@ describe("defaults", () => {
 
   it("are applied on read to objects stored before the default existed", async () => {
     await h.extensions.createCustomResourceDefinition({ body: gadgetCrd() })
-    await h.custom.createNamespacedCustomObject({ ...gadgets, namespace: ns, body: { apiVersion: "gadgets.example.com/v1", kind: "Gadget", metadata: { name: "old" }, spec: {} } })
+    await h.custom.createNamespacedCustomObject({
+      ...gadgets,
+      namespace: ns,
+      body: { apiVersion: "gadgets.example.com/v1", kind: "Gadget", metadata: { name: "old" }, spec: {} }
+    })
     const crd = await h.extensions.readCustomResourceDefinition({ name: "gadgets.gadgets.example.com" })
     const next = gadgetCrd("fast")
-    await h.extensions.replaceCustomResourceDefinition({ name: "gadgets.gadgets.example.com", body: { ...next, metadata: { ...next.metadata, resourceVersion: crd.metadata?.resourceVersion ?? "" } } })
+    await h.extensions.replaceCustomResourceDefinition({
+      name: "gadgets.gadgets.example.com",
+      body: { ...next, metadata: { ...next.metadata, resourceVersion: crd.metadata?.resourceVersion ?? "" } }
+    })
     const read = await h.custom.getNamespacedCustomObject({ ...gadgets, namespace: ns, name: "old" })
     expect(read.spec.mode).toBe("fast")
     const listed = await h.custom.listNamespacedCustomObject({ ...gadgets, namespace: ns })
@@ -185,7 +196,11 @@ describe("CRD deletion", () => {
     await h.extensions.createCustomResourceDefinition({ body: { ...gadgetCrd(), metadata: { name: "gizmos.gadgets.example.com" }, spec: { ...gadgetCrd().spec, names: { plural: "gizmos", kind: "Gizmo" } } } })
     const gizmos = { group: "gadgets.example.com", version: "v1", plural: "gizmos" } as const
     for (const name of ["g1", "g2"]) {
-      await h.custom.createNamespacedCustomObject({ ...gizmos, namespace: ns, body: { apiVersion: "gadgets.example.com/v1", kind: "Gizmo", metadata: { name }, spec: {} } })
+      await h.custom.createNamespacedCustomObject({
+        ...gizmos,
+        namespace: ns,
+        body: { apiVersion: "gadgets.example.com/v1", kind: "Gizmo", metadata: { name }, spec: {} }
+      })
     }
     const watch = await WatchRecorder.open(h.kc, `/apis/gadgets.example.com/v1/namespaces/${ns}/gizmos`, { resourceVersion: String(h.emulator.store.resourceVersion) })
     const marked = await h.extensions.deleteCustomResourceDefinition({ name: "gizmos.gadgets.example.com" })

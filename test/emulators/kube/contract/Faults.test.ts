@@ -1,7 +1,7 @@
 import * as k8s from "@kubernetes/client-node"
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest"
 import { failureOf, startHarness, type Harness } from "../Harness.ts"
-import { at, WatchRecorder } from "./Contract.ts"
+import { at, failureStatus, WatchRecorder } from "./Contract.ts"
 
 /**
  * The fault-injection hooks (kube-emulator.md §5), each seen from client-node. Not covered: a watch stall longer
@@ -36,9 +36,7 @@ describe("failNext", () => {
         if (!(error instanceof k8s.ApiException)) throw error
         expect(error.code).toBe(503)
         expect(error.headers["content-type"]).toBe("application/json")
-        expect(JSON.parse(String(error.body))).toEqual({
-          kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: "etcd is sulking", reason: "ServiceUnavailable", code: 503
-        })
+        expect(JSON.parse(String(error.body))).toEqual(failureStatus(503, "ServiceUnavailable", "etcd is sulking"))
       }
     }
     expect((await h.core.readNamespacedConfigMap({ namespace: ns, name: "target" })).metadata?.name).toBe("target")

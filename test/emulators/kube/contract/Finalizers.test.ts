@@ -1,14 +1,13 @@
 import * as k8s from "@kubernetes/client-node"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { failureOf, mergePatch, startHarness, type Harness } from "../Harness.ts"
-import { at, rvOf, WatchRecorder, widget, widgetCrd, widgets } from "./Contract.ts"
+import { failureOf, mergePatch, type Harness } from "../Harness.ts"
+import { at, rvOf, startWidgetHarness, WatchRecorder, widget, widgets } from "./Contract.ts"
 
 /** Tier 1 item 7: finalizers, deletionTimestamp and what DELETE answers. */
 
 let h: Harness
 beforeAll(async () => {
-  h = await startHarness()
-  await h.extensions.createCustomResourceDefinition({ body: widgetCrd() })
+  h = await startWidgetHarness()
 })
 afterAll(async () => h.emulator.close())
 

@@ -1,14 +1,13 @@
 import * as k8s from "@kubernetes/client-node"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { eventually, failureOf, mergePatch, startHarness, type Harness } from "../Harness.ts"
-import { widget, widgetCrd, widgets } from "./Contract.ts"
+import { eventually, failureOf, mergePatch, type Harness } from "../Harness.ts"
+import { startWidgetHarness, widget, widgets } from "./Contract.ts"
 
 /** Tier 2 item 9: ownerReference garbage collection (asynchronous, like kube-controller-manager's collector). */
 
 let h: Harness
 beforeAll(async () => {
-  h = await startHarness()
-  await h.extensions.createCustomResourceDefinition({ body: widgetCrd() })
+  h = await startWidgetHarness()
   await h.core.createNamespace({ body: { metadata: { name: "gc-other" } } })
 })
 afterAll(async () => h.emulator.close())
@@ -25,7 +24,11 @@ const ownerRef = (owner: Owner, extra: Partial<k8s.V1OwnerReference> = {}): k8s.
 })
 
 const createOwner = async (name: string, finalizers: ReadonlyArray<string> = []): Promise<Owner> => {
-  const created = await h.custom.createNamespacedCustomObject({ ...widgets, namespace: ns, body: widget(name, { size: 1 }, finalizers.length === 0 ? {} : { finalizers }) })
+  const created = await h.custom.createNamespacedCustomObject({
+    ...widgets,
+    namespace: ns,
+    body: widget(name, { size: 1 }, finalizers.length === 0 ? {} : { finalizers })
+  })
   return { name, uid: created.metadata.uid }
 }
 

@@ -1,20 +1,18 @@
 import * as k8s from "@kubernetes/client-node"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { mergePatch, odaCrd, odaExample, startHarness, type Harness } from "../Harness.ts"
-import { widget, widgetCrd, widgets } from "./Contract.ts"
+import { mergePatch, odaExample, type Harness } from "../Harness.ts"
+import { exposedApis, startWidgetHarness, widget, widgets } from "./Contract.ts"
 
 /** Tier 1 item 6: metadata.generation. */
 
 let h: Harness
 beforeAll(async () => {
-  h = await startHarness()
-  await h.extensions.createCustomResourceDefinition({ body: widgetCrd() })
-  await h.extensions.createCustomResourceDefinition({ body: odaCrd() })
+  h = await startWidgetHarness({}, true)
 })
 afterAll(async () => h.emulator.close())
 
 const ns = "default"
-const oda = { group: "oda.tmforum.org", version: "v1", plural: "exposedapis" } as const
+const oda = exposedApis
 const patchWidget = (name: string, body: object) => h.custom.patchNamespacedCustomObject({ ...widgets, namespace: ns, name, body }, mergePatch)
 
 describe("custom resources", () => {

@@ -1,6 +1,7 @@
 import * as k8s from "@kubernetes/client-node"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { failureOf, startHarness, type Harness } from "../Harness.ts"
+import { failureStatus } from "./Contract.ts"
 
 /**
  * Tier 2 item 14: Leases, as leader election uses them. The server has no clock and no holder logic: only
@@ -39,16 +40,12 @@ describe("leader election over Leases", () => {
     const c = await failureOf(h.coordination.replaceNamespacedLease({ namespace: ns, name: "race", body: { ...seenByC, spec: spec("c", 20, 1) } }))
     expect(c).toEqual({
       code: 409,
-      body: {
-        kind: "Status",
-        apiVersion: "v1",
-        metadata: {},
-        status: "Failure",
-        message: 'Operation cannot be fulfilled on leases.coordination.k8s.io "race": the object has been modified; please apply your changes to the latest version and try again',
-        reason: "Conflict",
-        details: { name: "race", group: "coordination.k8s.io", kind: "leases" },
-        code: 409
-      }
+      body: failureStatus(
+        409,
+        "Conflict",
+        'Operation cannot be fulfilled on leases.coordination.k8s.io "race": the object has been modified; please apply your changes to the latest version and try again',
+        { name: "race", group: "coordination.k8s.io", kind: "leases" }
+      )
     })
   })
 
@@ -83,7 +80,11 @@ describe("validation", () => {
     const transitions = await failureOf(h.coordination.createNamespacedLease({ namespace: ns, body: { metadata: { name: "bad" }, spec: { leaseTransitions: -1 } } }))
     expect(transitions.body["message"]).toBe('Lease.coordination.k8s.io "bad" is invalid: spec.leaseTransitions: Invalid value: -1: must be greater than or equal to 0')
     const onUpdate = await h.coordination.createNamespacedLease({ namespace: ns, body: { metadata: { name: "good" }, spec: spec("a", 0) } })
-    const update = await failureOf(h.coordination.replaceNamespacedLease({ namespace: ns, name: "good", body: { ...onUpdate, spec: { ...spec("a", 1), leaseDurationSeconds: -5 } } }))
+    const update = await failureOf(h.coordination.replaceNamespacedLease({
+      namespace: ns,
+      name: "good",
+      body: { ...onUpdate, spec: { ...spec("a", 1), leaseDurationSeconds: -5 } }
+    }))
     expect(update.code).toBe(422)
   })
 })

@@ -1,13 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { failureOf, startHarness, type Harness } from "../Harness.ts"
-import { widget, widgetCrd, widgets } from "./Contract.ts"
+import { failureOf, type Harness } from "../Harness.ts"
+import { startWidgetHarness, widget, widgets } from "./Contract.ts"
 
 /** Tier 2 item 16: list order, paging, and the shape of list items. */
 
 let h: Harness
 beforeAll(async () => {
-  h = await startHarness()
-  await h.extensions.createCustomResourceDefinition({ body: widgetCrd() })
+  h = await startWidgetHarness()
   for (const namespace of ["list-b", "list-a"]) await h.core.createNamespace({ body: { metadata: { name: namespace } } })
   // created out of order on purpose
   for (const [namespace, name] of [["list-b", "y"], ["list-a", "z"], ["list-b", "x"], ["list-a", "a"], ["list-a", "m"]] as const) {

@@ -1,6 +1,7 @@
 import * as k8s from "@kubernetes/client-node"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { failureOf, startHarness, type Harness } from "../Harness.ts"
+import { failureStatus } from "./Contract.ts"
 
 /**
  * Tier 2 item 13: MicroTime fields (Lease acquireTime/renewTime, events.k8s.io eventTime and series.lastObservedTime)
@@ -49,7 +50,7 @@ describe("Lease", () => {
     const failure = await failureOf(h.coordination.createNamespacedLease({ namespace: ns, body: { metadata: { name: "millis" }, spec: { renewTime: at } } }))
     expect(failure).toEqual({
       code: 400,
-      body: { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: parseError("Lease"), reason: "BadRequest", code: 400 }
+      body: failureStatus(400, "BadRequest", parseError("Lease"))
     })
     const onUpdate = await h.coordination.createNamespacedLease({ namespace: ns, body: { metadata: { name: "millis-update" }, spec: {} } })
     const update = await failureOf(h.coordination.replaceNamespacedLease({ namespace: ns, name: "millis-update", body: { ...onUpdate, spec: { acquireTime: at } } }))

@@ -1,13 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { eventually, failureOf, mergePatch, startHarness, type Harness } from "../Harness.ts"
-import { widget, widgetCrd, widgets } from "./Contract.ts"
+import { eventually, failureOf, mergePatch, type Harness } from "../Harness.ts"
+import { failureStatus, startWidgetHarness, widget, widgets } from "./Contract.ts"
 
 /** Tier 2 item 18: namespaces — existence, termination, and deletion of their content. */
 
 let h: Harness
 beforeAll(async () => {
-  h = await startHarness()
-  await h.extensions.createCustomResourceDefinition({ body: widgetCrd() })
+  h = await startWidgetHarness()
 })
 afterAll(async () => h.emulator.close())
 
@@ -26,10 +25,7 @@ describe("namespaces", () => {
     const failure = await failureOf(h.core.createNamespacedConfigMap({ namespace: "missing", body: { metadata: { name: "cm" } } }))
     expect(failure).toEqual({
       code: 404,
-      body: {
-        kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure",
-        message: 'namespaces "missing" not found', reason: "NotFound", details: { name: "missing", kind: "namespaces" }, code: 404
-      }
+      body: failureStatus(404, "NotFound", 'namespaces "missing" not found', { name: "missing", kind: "namespaces" })
     })
     const cr = await failureOf(h.custom.createNamespacedCustomObject({ ...widgets, namespace: "missing", body: widget("w") }))
     expect(cr.code).toBe(404)

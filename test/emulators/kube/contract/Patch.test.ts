@@ -1,7 +1,7 @@
 import * as k8s from "@kubernetes/client-node"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { applyPatch, failureOf, mergePatch, startHarness, strategicPatch, type Harness } from "../Harness.ts"
-import { widget, widgetCrd, widgets } from "./Contract.ts"
+import { applyPatch, failureOf, mergePatch, strategicPatch, type Harness } from "../Harness.ts"
+import { startWidgetHarness, widget, widgets } from "./Contract.ts"
 
 /**
  * Tier 2 item 11: merge, JSON, strategic merge and server-side apply, with the content types client-node sends.
@@ -11,8 +11,7 @@ import { widget, widgetCrd, widgets } from "./Contract.ts"
 
 let h: Harness
 beforeAll(async () => {
-  h = await startHarness()
-  await h.extensions.createCustomResourceDefinition({ body: widgetCrd() })
+  h = await startWidgetHarness()
 })
 afterAll(async () => h.emulator.close())
 
@@ -55,7 +54,12 @@ describe("JSON patch (RFC 6902), client-node's default", () => {
 
   it("a failed test is 422; a body that is not a list of operations is 400", async () => {
     await h.custom.createNamespacedCustomObject({ ...widgets, namespace: ns, body: widget("json-err") })
-    const failed = await failureOf(h.custom.patchNamespacedCustomObject({ ...widgets, namespace: ns, name: "json-err", body: [{ op: "test", path: "/spec/size", value: 5 }] }))
+    const failed = await failureOf(h.custom.patchNamespacedCustomObject({
+      ...widgets,
+      namespace: ns,
+      name: "json-err",
+      body: [{ op: "test", path: "/spec/size", value: 5 }]
+    }))
     expect(failed.code).toBe(422)
     const malformed = await failureOf(h.custom.patchNamespacedCustomObject({ ...widgets, namespace: ns, name: "json-err", body: "not a patch" }))
     expect(malformed.code).toBe(400)
@@ -151,9 +155,19 @@ describe("server-side apply", () => {
 
   it("the body must carry apiVersion and kind (400), on update and on create", async () => {
     await h.core.createNamespacedConfigMap({ namespace: ns, body: { metadata: { name: "ssa-cm" } } })
-    const update = await failureOf(h.core.patchNamespacedConfigMap({ namespace: ns, name: "ssa-cm", body: { metadata: { name: "ssa-cm" }, data: { a: "1" } }, fieldManager: "op" }, applyPatch))
+    const update = await failureOf(h.core.patchNamespacedConfigMap({
+      namespace: ns,
+      name: "ssa-cm",
+      body: { metadata: { name: "ssa-cm" }, data: { a: "1" } },
+      fieldManager: "op"
+    }, applyPatch))
     expect(update.code).toBe(400)
-    const create = await failureOf(h.core.patchNamespacedConfigMap({ namespace: ns, name: "ssa-cm-new", body: { metadata: { name: "ssa-cm-new" }, data: { a: "1" } }, fieldManager: "op" }, applyPatch))
+    const create = await failureOf(h.core.patchNamespacedConfigMap({
+      namespace: ns,
+      name: "ssa-cm-new",
+      body: { metadata: { name: "ssa-cm-new" }, data: { a: "1" } },
+      fieldManager: "op"
+    }, applyPatch))
     expect(create.code).toBe(400)
     expect(h.emulator.objects.get("v1", "ConfigMap", ns, "ssa-cm-new")).toBeUndefined()
   })

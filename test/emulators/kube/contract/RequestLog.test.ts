@@ -1,13 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { failureOf, mergePatch, startHarness, type Harness } from "../Harness.ts"
-import { WatchRecorder, widget, widgetCrd, widgets } from "./Contract.ts"
+import { failureOf, mergePatch, type Harness } from "../Harness.ts"
+import { startWidgetHarness, WatchRecorder, widget, widgets } from "./Contract.ts"
 
 /** The request log: what client-node put on the wire, for tests that assert an operator's wire behaviour. */
 
 let h: Harness
 beforeAll(async () => {
-  h = await startHarness()
-  await h.extensions.createCustomResourceDefinition({ body: widgetCrd() })
+  h = await startWidgetHarness()
 })
 afterAll(async () => h.emulator.close())
 

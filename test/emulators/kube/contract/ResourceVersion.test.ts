@@ -1,14 +1,13 @@
 import * as k8s from "@kubernetes/client-node"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { failureOf, mergePatch, startHarness, strategicPatch, type Harness } from "../Harness.ts"
-import { WatchRecorder, widget, widgetCrd, widgets } from "./Contract.ts"
+import { failureOf, mergePatch, strategicPatch, type Harness } from "../Harness.ts"
+import { failureStatus, startWidgetHarness, WatchRecorder, widget, widgets } from "./Contract.ts"
 
 /** Tier 1 items 2 and 3: one global resourceVersion, no-op writes, optimistic concurrency and preconditions. */
 
 let h: Harness
 beforeAll(async () => {
-  h = await startHarness()
-  await h.extensions.createCustomResourceDefinition({ body: widgetCrd() })
+  h = await startWidgetHarness()
 })
 afterAll(async () => h.emulator.close())
 
@@ -77,16 +76,12 @@ describe("optimistic concurrency", () => {
     const stale = await failureOf(h.custom.replaceNamespacedCustomObject({ ...widgets, namespace: ns, name: "occ", body: { ...created, spec: { size: 4 } } }))
     expect(stale).toEqual({
       code: 409,
-      body: {
-        kind: "Status",
-        apiVersion: "v1",
-        metadata: {},
-        status: "Failure",
-        message: `Operation cannot be fulfilled on widgets.${widgets.group} "occ": the object has been modified; please apply your changes to the latest version and try again`,
-        reason: "Conflict",
-        details: { name: "occ", group: widgets.group, kind: "widgets" },
-        code: 409
-      }
+      body: failureStatus(
+        409,
+        "Conflict",
+        `Operation cannot be fulfilled on widgets.${widgets.group} "occ": the object has been modified; please apply your changes to the latest version and try again`,
+        { name: "occ", group: widgets.group, kind: "widgets" }
+      )
     })
   })
 
@@ -116,7 +111,11 @@ describe("optimistic concurrency", () => {
 
   it("last write wins for Service, Ingress, ConfigMap and Event updates without resourceVersion", async () => {
     await h.core.createNamespacedService({ namespace: ns, body: service("lww-svc") })
-    const svc = await h.core.replaceNamespacedService({ namespace: ns, name: "lww-svc", body: { metadata: { name: "lww-svc", labels: { v: "2" } }, spec: { ports: [{ port: 81 }] } } })
+    const svc = await h.core.replaceNamespacedService({
+      namespace: ns,
+      name: "lww-svc",
+      body: { metadata: { name: "lww-svc", labels: { v: "2" } }, spec: { ports: [{ port: 81 }] } }
+    })
     expect(svc.spec?.ports?.[0]?.port).toBe(81)
     const ingress = (name: string, host: string): k8s.V1Ingress => ({ metadata: { name }, spec: { rules: [{ host }] } })
     await h.networking.createNamespacedIngress({ namespace: ns, body: ingress("lww-ing", "a.example.com") })
@@ -161,10 +160,20 @@ describe("optimistic concurrency", () => {
 
   it("JSON patch: a failed test or a bad path is 422; an object body (the default content type trap) is 400", async () => {
     await h.custom.createNamespacedCustomObject({ ...widgets, namespace: ns, body: widget("jp") })
-    const failedTest = await failureOf(h.custom.patchNamespacedCustomObject({ ...widgets, namespace: ns, name: "jp", body: [{ op: "test", path: "/spec/size", value: 9 }] }))
+    const failedTest = await failureOf(h.custom.patchNamespacedCustomObject({
+      ...widgets,
+      namespace: ns,
+      name: "jp",
+      body: [{ op: "test", path: "/spec/size", value: 9 }]
+    }))
     expect(failedTest.code).toBe(422)
     expect(failedTest.body["reason"]).toBe("Invalid")
-    const badPath = await failureOf(h.custom.patchNamespacedCustomObject({ ...widgets, namespace: ns, name: "jp", body: [{ op: "replace", path: "/spec/missing/deep", value: 1 }] }))
+    const badPath = await failureOf(h.custom.patchNamespacedCustomObject({
+      ...widgets,
+      namespace: ns,
+      name: "jp",
+      body: [{ op: "replace", path: "/spec/missing/deep", value: 1 }]
+    }))
     expect(badPath.code).toBe(422)
     const objectBody = await failureOf(h.custom.patchNamespacedCustomObject({ ...widgets, namespace: ns, name: "jp", body: { spec: { size: 2 } } }))
     expect(objectBody.code).toBe(400)
@@ -180,10 +189,7 @@ describe("optimistic concurrency", () => {
     const failure = await failureOf(h.core.createNamespacedService({ namespace: ns, body: service("dup-svc") }))
     expect(failure).toEqual({
       code: 409,
-      body: {
-        kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure",
-        message: 'services "dup-svc" already exists', reason: "AlreadyExists", details: { name: "dup-svc", kind: "services" }, code: 409
-      }
+      body: failureStatus(409, "AlreadyExists", 'services "dup-svc" already exists', { name: "dup-svc", kind: "services" })
     })
   })
 

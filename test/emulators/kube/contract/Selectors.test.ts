@@ -1,15 +1,14 @@
 import type * as k8s from "@kubernetes/client-node"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { failureOf, startHarness, type Harness } from "../Harness.ts"
-import { WatchRecorder, widget, widgetCrd, widgets } from "./Contract.ts"
+import { failureOf, type Harness } from "../Harness.ts"
+import { startWidgetHarness, WatchRecorder, widget, widgets } from "./Contract.ts"
 
 /** Tier 2 item 10: label and field selectors on list, watch and deletecollection. */
 
 let h: Harness
 const ns = "sel"
 beforeAll(async () => {
-  h = await startHarness()
-  await h.extensions.createCustomResourceDefinition({ body: widgetCrd() })
+  h = await startWidgetHarness()
   await h.core.createNamespace({ body: { metadata: { name: ns } } })
   const labelled: ReadonlyArray<readonly [string, Record<string, string>]> = [
     ["a", { app: "web", tier: "front" }],

@@ -1,13 +1,12 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest"
-import { failureOf, startHarness, type Harness } from "../Harness.ts"
-import { widget, widgetCrd, widgets } from "./Contract.ts"
+import { failureOf, type Harness } from "../Harness.ts"
+import { failureStatus, startWidgetHarness, widget, widgets } from "./Contract.ts"
 
 /** Tier 1 item 8: metadata the server sets on create and keeps on update. */
 
 let h: Harness
 beforeAll(async () => {
-  h = await startHarness()
-  await h.extensions.createCustomResourceDefinition({ body: widgetCrd() })
+  h = await startWidgetHarness()
 })
 afterAll(async () => h.emulator.close())
 afterEach(() => {
@@ -19,7 +18,11 @@ const generated = (base: string) => ({ apiVersion: `${widgets.group}/v1`, kind: 
 
 describe("on create", () => {
   it("sets uid, creationTimestamp (RFC 3339, whole seconds) and the namespace from the URL", async () => {
-    const created = await h.custom.createNamespacedCustomObject({ ...widgets, namespace: ns, body: widget("meta", { size: 1 }, { uid: "client-uid", creationTimestamp: "2001-01-01T00:00:00Z" }) })
+    const created = await h.custom.createNamespacedCustomObject({
+      ...widgets,
+      namespace: ns,
+      body: widget("meta", { size: 1 }, { uid: "client-uid", creationTimestamp: "2001-01-01T00:00:00Z" })
+    })
     expect(created.metadata.uid).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/)
     expect(created.metadata.uid).not.toBe("client-uid")
     expect(created.metadata.creationTimestamp).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/)
@@ -47,16 +50,12 @@ describe("on create", () => {
     const failure = await failureOf(h.custom.createNamespacedCustomObject({ ...widgets, namespace: ns, body: generated("seeded-") }))
     expect(failure).toEqual({
       code: 409,
-      body: {
-        kind: "Status",
-        apiVersion: "v1",
-        metadata: {},
-        status: "Failure",
-        message: `widgets.${widgets.group} "seeded-bbbbb" already exists, the server was not able to generate a unique name for the object`,
-        reason: "AlreadyExists",
-        details: { name: "seeded-bbbbb", group: widgets.group, kind: "widgets", retryAfterSeconds: 1 },
-        code: 409
-      }
+      body: failureStatus(
+        409,
+        "AlreadyExists",
+        `widgets.${widgets.group} "seeded-bbbbb" already exists, the server was not able to generate a unique name for the object`,
+        { name: "seeded-bbbbb", group: widgets.group, kind: "widgets", retryAfterSeconds: 1 }
+      )
     })
     // one collision, then a fresh suffix: the create succeeds
     let calls = 0

@@ -1,20 +1,18 @@
 import * as k8s from "@kubernetes/client-node"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { failureOf, mergePatch, odaCrd, odaExample, startHarness, type Harness } from "../Harness.ts"
-import { widget, widgetCrd, widgets } from "./Contract.ts"
+import { failureOf, mergePatch, odaExample, type Harness } from "../Harness.ts"
+import { exposedApis, startWidgetHarness, widget, widgets } from "./Contract.ts"
 
 /** Tier 1 item 5: the status subresource, only where declared (Widget has it, the ODA ExposedAPI CRD does not). */
 
 let h: Harness
 beforeAll(async () => {
-  h = await startHarness()
-  await h.extensions.createCustomResourceDefinition({ body: widgetCrd() })
-  await h.extensions.createCustomResourceDefinition({ body: odaCrd() })
+  h = await startWidgetHarness({}, true)
 })
 afterAll(async () => h.emulator.close())
 
 const ns = "default"
-const oda = { group: "oda.tmforum.org", version: "v1", plural: "exposedapis" } as const
+const oda = exposedApis
 
 describe("a custom resource with subresources.status", () => {
   it("create strips status", async () => {
@@ -91,7 +89,12 @@ describe("a custom resource without the subresource (the ODA ExposedAPI CRD)", (
       expect(failure.code).toBe(404)
       expect(failure.body["message"]).toBe("the server could not find the requested resource")
     }
-    const patched = await h.custom.patchNamespacedCustomObject({ ...oda, namespace: ns, name: "no-sub", body: { status: { apiStatus: { url: "https://b" } } } }, mergePatch)
+    const patched = await h.custom.patchNamespacedCustomObject({
+      ...oda,
+      namespace: ns,
+      name: "no-sub",
+      body: { status: { apiStatus: { url: "https://b" } } }
+    }, mergePatch)
     expect(patched.status.apiStatus.url).toBe("https://b")
   })
 })

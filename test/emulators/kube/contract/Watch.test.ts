@@ -1,15 +1,14 @@
 import * as k8s from "@kubernetes/client-node"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { eventually, mergePatch, startHarness, type Harness } from "../Harness.ts"
-import { at, nameOf, rvOf, WatchRecorder, widget, widgetCrd, widgets } from "./Contract.ts"
+import { eventually, mergePatch, type Harness } from "../Harness.ts"
+import { at, nameOf, rvOf, startWidgetHarness, WatchRecorder, widget, widgets } from "./Contract.ts"
 
 /** Tier 1 item 4 and Tier 2 item 17, through client-node's raw `Watch`. */
 
 const HISTORY = 20
 let h: Harness
 beforeAll(async () => {
-  h = await startHarness({ historySize: HISTORY, bookmarkIntervalMs: 50 })
-  await h.extensions.createCustomResourceDefinition({ body: widgetCrd() })
+  h = await startWidgetHarness({ historySize: HISTORY, bookmarkIntervalMs: 50 })
   await h.core.createNamespace({ body: { metadata: { name: "watch-a" } } })
   await h.core.createNamespace({ body: { metadata: { name: "watch-b" } } })
 })

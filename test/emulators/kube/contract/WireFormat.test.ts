@@ -1,14 +1,13 @@
 import * as k8s from "@kubernetes/client-node"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { applyPatch, failureOf, mergePatch, startHarness, strategicPatch, type Harness } from "../Harness.ts"
-import { widget, widgetCrd, widgets } from "./Contract.ts"
+import { applyPatch, failureOf, mergePatch, strategicPatch, type Harness } from "../Harness.ts"
+import { failureStatus, startWidgetHarness, widget, widgets } from "./Contract.ts"
 
 /** Tier 1 item 1: routing, success codes, Content-Type on every answer, Status bodies, 400 on mismatches, 415. */
 
 let h: Harness
 beforeAll(async () => {
-  h = await startHarness()
-  await h.extensions.createCustomResourceDefinition({ body: widgetCrd() })
+  h = await startWidgetHarness()
   await h.core.createNamespace({ body: { metadata: { name: "other" } } })
 })
 afterAll(async () => h.emulator.close())
@@ -95,7 +94,7 @@ describe("routing", () => {
     const failure = await failureOf(h.custom.listNamespacedCustomObject({ group: "nope.example.com", version: "v1", namespace: ns, plural: "things" }))
     expect(failure).toEqual({
       code: 404,
-      body: { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: "the server could not find the requested resource", reason: "NotFound", details: {}, code: 404 }
+      body: failureStatus(404, "NotFound", "the server could not find the requested resource", {})
     })
   })
 })
@@ -109,16 +108,12 @@ describe("Status bodies and 400s", () => {
       if (!(error instanceof k8s.ApiException)) throw error
       expect(error.code).toBe(404)
       expect(error.headers["content-type"]).toBe("application/json")
-      expect(JSON.parse(String(error.body))).toEqual({
-        kind: "Status",
-        apiVersion: "v1",
-        metadata: {},
-        status: "Failure",
-        message: 'services "absent" not found',
-        reason: "NotFound",
-        details: { name: "absent", kind: "services" },
-        code: 404
-      })
+      expect(JSON.parse(String(error.body))).toEqual(failureStatus(
+        404,
+        "NotFound",
+        'services "absent" not found',
+        { name: "absent", kind: "services" }
+      ))
     }
   })
 
@@ -129,10 +124,7 @@ describe("Status bodies and 400s", () => {
     )
     expect(failure).toEqual({
       code: 400,
-      body: {
-        kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure",
-        message: "the name of the object (renamed) does not match the name on the URL (named)", reason: "BadRequest", code: 400
-      }
+      body: failureStatus(400, "BadRequest", "the name of the object (renamed) does not match the name on the URL (named)")
     })
   })
 
@@ -161,16 +153,11 @@ describe("Status bodies and 400s", () => {
     )
     expect(failure).toEqual({
       code: 415,
-      body: {
-        kind: "Status",
-        apiVersion: "v1",
-        metadata: {},
-        status: "Failure",
-        message:
-          "the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml",
-        reason: "UnsupportedMediaType",
-        code: 415
-      }
+      body: failureStatus(
+        415,
+        "UnsupportedMediaType",
+        "the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml"
+      )
     })
   })
 
