@@ -94,6 +94,11 @@ export const make = (options: SpecSourceOptions): Effect.Effect<SpecSourceApi, n
             ...(body.contentType === undefined ? {} : { contentType: body.contentType })
           }))
         ),
+        Effect.tap((document) =>
+          Effect.logDebug("fetched specification document").pipe(
+            Effect.annotateLogs({ url: document.url, finalUrl: document.finalUrl, bytes: document.bytes, sha256: document.sha256 })
+          )
+        ),
         Effect.withSpan("SpecSource.fetch")
       )
 

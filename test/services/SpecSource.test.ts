@@ -5,8 +5,8 @@ import { ConfigProvider, Effect, Layer, TestClock } from "effect"
 import { VERSION } from "../../src/Version.ts"
 import { make as makeConfig, OperatorConfig } from "../../src/services/OperatorConfig.ts"
 import { fromCredential } from "../../src/services/AzureIdentity.ts"
-import { layer as specSourceLayer, make, SpecSource, type SpecSourceOptions } from "../../src/services/SpecSource.ts"
-import { startServer } from "./SpecSourceServers.ts"
+import { layer as specSourceLayer, make, SpecSource } from "../../src/services/SpecSource.ts"
+import { specOptions, startServer } from "./SpecSourceServers.ts"
 
 const jsonDocument = JSON.stringify({
   openapi: "3.0.3",
@@ -16,15 +16,7 @@ const jsonDocument = JSON.stringify({
 const yamlDocument = "openapi: 3.0.3\ninfo:\n  title: Party Management\n  version: 4.0.0\npaths: {}\n"
 const sha256 = (bytes: string | Buffer) => createHash("sha256").update(bytes).digest("hex")
 
-const options = (overrides: Partial<SpecSourceOptions> = {}): SpecSourceOptions => ({
-  timeout: "5 seconds",
-  maxBytes: 64 * 1024,
-  allowLoopback: true,
-  refreshInterval: "10 minutes",
-  cacheEntries: 100,
-  cacheBytes: 1024 * 1024,
-  ...overrides
-})
+const options = specOptions
 
 /** A document server: every fetch of /changing.json sees a new version, /flaky.json fails once. */
 const documents = () => {

@@ -2,19 +2,11 @@ import { gzipSync } from "node:zlib"
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Fiber, TestClock } from "effect"
 import { make, type SpecSourceOptions } from "../../src/services/SpecSource.ts"
-import { nonLoopbackAddress, startServer } from "./SpecSourceServers.ts"
+import { nonLoopbackAddress, specOptions, startServer } from "./SpecSourceServers.ts"
 
 const MAX = 16 * 1024
 
-const options = (overrides: Partial<SpecSourceOptions> = {}): SpecSourceOptions => ({
-  timeout: "5 seconds",
-  maxBytes: MAX,
-  allowLoopback: true,
-  refreshInterval: "10 minutes",
-  cacheEntries: 100,
-  cacheBytes: 1024 * 1024,
-  ...overrides
-})
+const options = (overrides: Partial<SpecSourceOptions> = {}) => specOptions({ maxBytes: MAX, ...overrides })
 
 const document = JSON.stringify({ openapi: "3.0.3", info: { title: "t", version: "1" }, paths: {} })
 

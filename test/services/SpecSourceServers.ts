@@ -4,8 +4,20 @@ import * as net from "node:net"
 import * as os from "node:os"
 import { Effect, type Scope } from "effect"
 import { generateCertificates } from "../../src/emulators/azure/Certificates.ts"
+import type { SpecSourceOptions } from "../../src/services/SpecSource.ts"
 
 /** Loopback servers for the SpecSource tests: a document server with a hit log, an HTTPS one, and a proxy. */
+
+/** Options for a SpecSource under test: loopback allowed (the servers are on it), a roomy cache. */
+export const specOptions = (overrides: Partial<SpecSourceOptions> = {}): SpecSourceOptions => ({
+  timeout: "5 seconds",
+  maxBytes: 64 * 1024,
+  allowLoopback: true,
+  refreshInterval: "10 minutes",
+  cacheEntries: 100,
+  cacheBytes: 1024 * 1024,
+  ...overrides
+})
 
 export interface Hit {
   readonly path: string

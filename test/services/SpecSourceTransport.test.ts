@@ -2,20 +2,12 @@ import { describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
 import { forbiddenKind, guardedLookup } from "../../src/services/AddressGuard.ts"
 import { proxyFor, type ProxySettings } from "../../src/services/ProxyRoute.ts"
-import { make, type SpecSourceOptions } from "../../src/services/SpecSource.ts"
-import { startHttpsServer, startProxy, startServer } from "./SpecSourceServers.ts"
+import { make } from "../../src/services/SpecSource.ts"
+import { specOptions, startHttpsServer, startProxy, startServer } from "./SpecSourceServers.ts"
 
 const document = JSON.stringify({ openapi: "3.1.0", info: { title: "t", version: "1" }, paths: {} })
 
-const options = (overrides: Partial<SpecSourceOptions> = {}): SpecSourceOptions => ({
-  timeout: "5 seconds",
-  maxBytes: 64 * 1024,
-  allowLoopback: true,
-  refreshInterval: "10 minutes",
-  cacheEntries: 100,
-  cacheBytes: 1024 * 1024,
-  ...overrides
-})
+const options = specOptions
 
 const serveDocument = () =>
   startServer((request, response) => {
