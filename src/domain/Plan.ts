@@ -93,7 +93,7 @@ export const planPolicy = (desiredXml: string, observed: Option.Option<{ readonl
 }
 
 /** The status fields the operator owns; a write happens only when one of them differs. */
-export const OWNED_STATUS_FIELDS = ["apiStatus", "implementation", "conditions", "publication"] as const
+export const OWNED_STATUS_FIELDS = ["apiStatus", "implementation", "conditions", "publication", "observedGeneration"] as const
 
 export const statusChanges = (
   current: Readonly<Record<string, unknown>> | undefined,

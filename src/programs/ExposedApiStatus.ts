@@ -62,20 +62,42 @@ export class ConditionBook {
 export const newConditionBook = (api: ExposedApi, conditions: ReadonlyArray<Condition>) =>
   Clock.currentTimeMillis.pipe(Effect.map((now) => new ConditionBook(conditions, api.metadata.generation, new Date(now))))
 
+/** The status fields the operator writes, for the generation they describe. */
+export interface OwnedStatus {
+  readonly apiStatus: unknown
+  readonly implementation: unknown
+  readonly conditions: ReadonlyArray<Condition>
+  readonly publication: unknown
+}
+
+/** Moves every "observed generation" in a status from one generation to the next. */
+const restamp = (status: OwnedStatus, from: number, to: number): OwnedStatus => ({
+  ...status,
+  conditions: status.conditions.map((c) => (c.observedGeneration === from ? { ...c, observedGeneration: to } : c)),
+  publication: typeof status.publication === "object" && status.publication !== null && Reflect.get(status.publication, "observedGeneration") === from
+    ? { ...status.publication, observedGeneration: to }
+    : status.publication
+})
+
 /**
  * Writes the operator's status fields when one of them changed (never otherwise): through `/status` when the CRD
  * declares it, else through the main resource; either way conditioned on the resourceVersion we read, so a
  * concurrent change is a conflict to re-read, never a lost update.
+ *
+ * Without a status subresource (the ODA Canvas's CRD) the API server counts a status change as a change of the
+ * object and bumps metadata.generation by one. The write then states the generation it will produce, so
+ * observedGeneration and metadata.generation agree afterwards and the next reconcile has nothing to rewrite.
  */
-export const writeStatus = (
-  api: ExposedApi,
-  desired: Parameters<typeof statusChanges>[1]
-): Effect.Effect<boolean, KubeError, Kubernetes | OperatorEnvironment> =>
+export const writeStatus = (api: ExposedApi, desired: OwnedStatus): Effect.Effect<boolean, KubeError, Kubernetes | OperatorEnvironment> =>
   Effect.gen(function*() {
-    const changes = statusChanges(api.status, desired)
+    const { statusSubresource } = yield* OperatorEnvironment
+    const generation = api.metadata.generation
+    const withGeneration = (status: OwnedStatus, observedGeneration: number) => ({ ...status, observedGeneration })
+    if (statusChanges(api.status, withGeneration(desired, generation)) === undefined) return false
+    const written = statusSubresource ? withGeneration(desired, generation) : withGeneration(restamp(desired, generation, generation + 1), generation + 1)
+    const changes = statusChanges(api.status, written)
     if (changes === undefined) return false
     const kube = yield* Kubernetes
-    const { statusSubresource } = yield* OperatorEnvironment
     yield* kube.patch(
       ExposedApis,
       api.metadata.namespace,

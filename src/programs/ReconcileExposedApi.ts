@@ -82,7 +82,7 @@ const finishStatus = ({ api, book, intent, publication, ready }: StatusInputs) =
   Effect.gen(function*() {
     const environment = yield* OperatorEnvironment
     const wasReady = Option.exists(findCondition(conditionsOf(api.status), READY), (c) => c.status === "True")
-    book.apply(readyFrom(book.conditions, api.metadata.generation))
+    book.apply(readyFrom(book.conditions, book.generation))
     const nowReady = Option.exists(findCondition(book.conditions, READY), (c) => c.status === "True")
     const previousStatus = api.status ?? {}
     const apiStatus = intent === undefined
@@ -104,7 +104,7 @@ const finishStatus = ({ api, book, intent, publication, ready }: StatusInputs) =
       conditions: book.conditions,
       publication: publication === undefined
         ? previousStatus["publication"]
-        : { ...publication, observedGeneration: api.metadata.generation }
+        : { ...publication, observedGeneration: book.generation }
     }).pipe(Effect.mapError(asFailure))
     if (nowReady && !wasReady) {
       const now = yield* Clock.currentTimeMillis

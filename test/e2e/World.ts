@@ -1,5 +1,5 @@
 import * as k8s from "@kubernetes/client-node"
-import { type Duration, Effect, type Fiber, type Scope } from "effect"
+import { type Duration, Effect, type Fiber, Schedule, type Scope } from "effect"
 import { createServer } from "node:http"
 import type { AddressInfo } from "node:net"
 import { makeAzureEmulator, type AzureEmulator } from "../../src/emulators/azure/AzureEmulator.ts"
@@ -75,3 +75,76 @@ export const makeWorld = Effect.gen(function*() {
   return world
 })
 
+
+export const GROUP = "oda.tmforum.org"
+
+export interface ExposedApiObject {
+  readonly metadata: { readonly name: string; readonly generation: number; readonly resourceVersion: string; readonly finalizers?: ReadonlyArray<string>; readonly deletionTimestamp?: string }
+  readonly spec: Record<string, unknown>
+  readonly status?: {
+    readonly apiStatus?: { readonly url?: string; readonly path?: string }
+    readonly implementation?: { readonly ready?: boolean }
+    readonly conditions?: ReadonlyArray<{ readonly type: string; readonly status: string; readonly reason: string; readonly message: string; readonly observedGeneration: number }>
+    readonly publication?: { readonly apiId?: string }
+  }
+}
+
+/** The ODA example's spec, pointed at the test's document server and Service. */
+export const sampleSpec = (world: World, name: string, path: string): Record<string, unknown> => ({
+  name: "productcatalogmanagement",
+  specification: { url: `${world.documentsUrl}/tmf620.json`, version: "v4.0.0" },
+  apiType: "openapi",
+  implementation: `${name}-svc`,
+  path,
+  port: 8080,
+  rateLimit: { enabled: true, identifier: "IP", limit: "100", interval: "pm" },
+  CORS: { enabled: true, allowOrigins: "https://allowed-origin.com" }
+})
+
+/** A Service, an EndpointSlice with one ready endpoint, and an ExposedAPI, through client-node. */
+export const createSample = (world: World, namespace: string, name: string, spec: Record<string, unknown>) =>
+  Effect.promise(async () => {
+    if (namespace !== "default" && world.kube.objects.get("v1", "Namespace", "", namespace) === undefined) {
+      await world.core.createNamespace({ body: { metadata: { name: namespace } } })
+    }
+    const service = typeof spec["implementation"] === "string" ? spec["implementation"] : `${name}-svc`
+    await world.core.createNamespacedService({ namespace, body: { metadata: { name: service }, spec: { ports: [{ port: 8080 }] } } })
+    await world.discovery.createNamespacedEndpointSlice({
+      namespace,
+      body: {
+        metadata: { name: `${service}-abc`, labels: { "kubernetes.io/service-name": service } },
+        addressType: "IPv4",
+        endpoints: [{ addresses: ["10.1.0.5"], conditions: { ready: true } }],
+        ports: [{ port: 8080 }]
+      }
+    })
+    await world.custom.createNamespacedCustomObject({
+      group: GROUP,
+      version: "v1",
+      namespace,
+      plural: "exposedapis",
+      body: {
+        apiVersion: `${GROUP}/v1`,
+        kind: "ExposedAPI",
+        metadata: { name, labels: { "oda.tmforum.org/componentName": "r1-productcatalogmanagement" } },
+        spec
+      }
+    })
+  })
+
+export const getExposedApi = (world: World, namespace: string, name: string): Effect.Effect<ExposedApiObject> =>
+  Effect.promise(() => world.custom.getNamespacedCustomObject({ group: GROUP, version: "v1", namespace, plural: "exposedapis", name }))
+
+export const conditionOf = (object: ExposedApiObject, type: string) => object.status?.conditions?.find((c) => c.type === type)
+
+/** Polls (real time: the operator runs on the live clock) until the predicate holds; fails after the timeout. */
+export const eventually = <A>(effect: Effect.Effect<A>, predicate: (a: A) => boolean, timeout: Duration.DurationInput = "20 seconds") =>
+  effect.pipe(
+    Effect.filterOrFail(predicate, () => new Error("condition not met yet")),
+    Effect.retry(Schedule.spaced("50 millis")),
+    Effect.timeoutFail({ duration: timeout, onTimeout: () => new Error("condition not met in time") }),
+    Effect.orDie
+  )
+
+export const untilReady = (world: World, namespace: string, name: string) =>
+  eventually(getExposedApi(world, namespace, name), (o) => conditionOf(o, "Ready")?.status === "True")
