@@ -26,6 +26,8 @@ export const ingressController = (kube: KubeEmulator, className = "istio") =>
 
 export interface SandboxOperatorOptions {
   readonly resyncInterval?: Duration.DurationInput | undefined
+  /** More settings, as environment variables would give them (tests shorten retry delays this way). */
+  readonly settings?: Readonly<Record<string, string>> | undefined
 }
 
 /**
@@ -46,7 +48,8 @@ export const sandboxOperatorLayer = (kube: KubeEmulator, azure: AzureEmulator, o
     ["ARM_ENDPOINT", azure.armEndpoint],
     ["OIDC_METADATA_URL", `${azure.authorityHost}/${azure.tenantId}/v2.0/.well-known/openid-configuration`],
     ["SPEC_ALLOW_LOOPBACK", "true"],
-    ["RESYNC_INTERVAL", `${Duration.toMillis(Duration.decode(options.resyncInterval ?? "2 minutes"))} millis`]
+    ["RESYNC_INTERVAL", `${Duration.toMillis(Duration.decode(options.resyncInterval ?? "2 minutes"))} millis`],
+    ...Object.entries(options.settings ?? {})
   ])
   return operatorLayer(Kubernetes.layer(kc), AzureIdentity.fromCredential(credential, azure.caPem)).pipe(
     Layer.provide(Layer.setConfigProvider(ConfigProvider.fromMap(settings).pipe(ConfigProvider.orElse(() => ConfigProvider.fromEnv()))))

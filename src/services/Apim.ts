@@ -1,6 +1,6 @@
 import { ApiManagementClient, type ApiCreateOrUpdateParameter, type ApiContract } from "@azure/arm-apimanagement"
 import type { TokenCredential } from "@azure/identity"
-import { Context, Effect, Layer, Option, Schema, type Scope } from "effect"
+import { Context, Duration, Effect, Layer, Option, Schema, type Scope } from "effect"
 import type { ApiDefinition, ApiState } from "../domain/ApiDefinition.ts"
 import { type ApimError, ApimUnavailable, classifyApimFailure } from "./ApimErrors.ts"
 import { type Budget, defaultReadBudget, defaultWriteBudget, installArmBudget } from "./ArmBudget.ts"
@@ -54,6 +54,8 @@ export interface ApimOptions {
   readonly budgetMargin?: number
   /** Retries inside the SDK (it honours Retry-After on 429/503); the controller's backoff comes on top. */
   readonly sdkMaxRetries?: number
+  /** The SDK's first retry delay (it doubles per retry); ARM's Retry-After wins when given. */
+  readonly sdkRetryDelay?: Duration.Duration
   /** How long a long-running operation is polled between attempts (the SDK's default is 2 s). */
   readonly pollIntervalMs?: number
 }
@@ -95,7 +97,10 @@ export const make = (credential: TokenCredential, options: ApimOptions): Effect.
     const client = new ApiManagementClient(credential, options.subscriptionId, {
       ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint.replace(/\/+$/, "") }),
       ...(options.caPem === undefined ? {} : { tlsOptions: { ca: options.caPem } }),
-      retryOptions: { maxRetries: options.sdkMaxRetries ?? 3 }
+      retryOptions: {
+        maxRetries: options.sdkMaxRetries ?? 3,
+        ...(options.sdkRetryDelay === undefined ? {} : { retryDelayInMs: Duration.toMillis(options.sdkRetryDelay) })
+      }
     })
     yield* installArmBudget(client, {
       reads: options.readBudget ?? defaultReadBudget,
@@ -208,7 +213,9 @@ export const layerFromConfig: Layer.Layer<Apim, never, OperatorConfig | AzureIde
       caPem: identity.caPem,
       writeBudget: settings.armBudget.writes,
       readBudget: settings.armBudget.reads,
-      budgetMargin: settings.armBudget.margin
+      budgetMargin: settings.armBudget.margin,
+      sdkMaxRetries: settings.armSdk.maxRetries,
+      sdkRetryDelay: settings.armSdk.retryDelay
     })
   })
 )

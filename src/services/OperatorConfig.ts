@@ -51,6 +51,7 @@ export interface OperatorSettings {
     readonly reads: { readonly burst: number; readonly perSecond: number }
     readonly margin: number
   }
+  readonly armSdk: { readonly maxRetries: number; readonly retryDelay: Duration.Duration }
   readonly specFetch: {
     readonly timeout: Duration.Duration
     readonly maxBytes: number
@@ -106,6 +107,8 @@ const settings = Config.all({
   readBurst: integerSetting("ARM_READ_BURST", 250, "ARM read bucket size per subscription"),
   readPerSecond: numberSetting("ARM_READ_PER_SECOND", 25, "ARM read bucket refill per second"),
   budgetMargin: numberSetting("ARM_BUDGET_MARGIN", 0.95, "Share of the ARM budget the operator uses"),
+  sdkMaxRetries: integerSetting("ARM_SDK_MAX_RETRIES", 3, "Retries of one ARM request inside the Azure SDK (Retry-After honoured)"),
+  sdkRetryDelay: durationSetting("ARM_SDK_RETRY_DELAY", "1 second", "First retry delay inside the Azure SDK; it doubles per retry"),
   specTimeout: durationSetting("SPEC_FETCH_TIMEOUT", "10 seconds", "Timeout for fetching an OpenAPI document"),
   specMaxBytes: integerSetting("SPEC_MAX_BYTES", 4 * 1024 * 1024, "Largest OpenAPI document accepted"),
   specAllowLoopback: booleanSetting("SPEC_ALLOW_LOOPBACK", false, "Allow specification URLs on loopback addresses"),
@@ -181,6 +184,7 @@ export const make: Effect.Effect<OperatorSettings, ConfigError.ConfigError | Mis
         reads: { burst: s.readBurst, perSecond: s.readPerSecond },
         margin: s.budgetMargin
       },
+      armSdk: { maxRetries: s.sdkMaxRetries, retryDelay: s.sdkRetryDelay },
       specFetch: {
         timeout: s.specTimeout,
         maxBytes: s.specMaxBytes,

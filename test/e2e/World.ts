@@ -19,7 +19,9 @@ export interface World {
   /** Base URL of a loopback server answering `/<name>` with the documents set in `documents`. */
   readonly documentsUrl: string
   readonly documents: Map<string, string>
-  readonly startOperator: (options?: { readonly resyncInterval?: Duration.DurationInput }) => Effect.Effect<Fiber.RuntimeFiber<void, unknown>, never, Scope.Scope>
+  readonly startOperator: (
+    options?: { readonly resyncInterval?: Duration.DurationInput; readonly settings?: Readonly<Record<string, string>> }
+  ) => Effect.Effect<Fiber.RuntimeFiber<void, unknown>, never, Scope.Scope>
 }
 
 const serveDocuments = (documents: Map<string, string>) =>
@@ -68,7 +70,11 @@ export const makeWorld = Effect.gen(function*() {
     documents,
     startOperator: (options = {}) =>
       exposedApiController().pipe(
-        Effect.provide(sandboxOperatorLayer(kube, azure, { resyncInterval: options.resyncInterval ?? "1 hour" })),
+        Effect.provide(sandboxOperatorLayer(kube, azure, {
+          resyncInterval: options.resyncInterval ?? "1 hour",
+          // tests need not wait out production-sized SDK retry delays
+          settings: { ARM_SDK_RETRY_DELAY: "20 millis", ...options.settings }
+        })),
         Effect.forkScoped
       )
   }
