@@ -1,6 +1,6 @@
 import { isJsonObject, type Json, type JsonObject } from "../Json.ts"
 import { metadataOf, nameOf, stringField, validateObjectMeta, type NameRule } from "./ObjectMeta.ts"
-import { apiVersionOf, type ResourceType, type ServedVersion } from "./ResourceType.ts"
+import { apiVersionOf, validationKindOf, type ResourceType, type ServedVersion } from "./ResourceType.ts"
 import { prepareCustomObject, strictDecodingError, unknownFieldWarning, validateAgainstSchema } from "./StructuralSchema.ts"
 import { badRequest, invalid, type FieldError } from "./Status.ts"
 
@@ -91,6 +91,6 @@ export const admit = (
   // CRD validation checks the CRD's name itself (it must be <plural>.<group>)
   if (!isCrd(type)) errors.push(...validateObjectMeta(current, nameRuleOf(type)))
   errors.push(...(type.validate?.(current, old) ?? []))
-  if (errors.length > 0) throw invalid({ group: type.group, kind: type.kind }, nameOf(current), errors)
+  if (errors.length > 0) throw invalid(validationKindOf(type), nameOf(current), errors)
   return { object: current, warnings }
 }

@@ -2,6 +2,7 @@ import { isJsonArray, isJsonObject, type Json, type JsonObject } from "../Json.t
 import { BuiltinValidation } from "./BuiltinValidation.ts"
 import { CrdStrategy } from "./CrdStrategy.ts"
 import { coreEventFromEventsV1, eventsV1FromCoreEvent } from "./EventConversion.ts"
+import { EventValidation } from "./EventValidation.ts"
 import { metadataOf, rfc3339, stringField } from "./ObjectMeta.ts"
 import type { PrinterColumn, ResourceType, ServedVersion } from "./ResourceType.ts"
 import { standardVerbs } from "./ResourceType.ts"
@@ -32,6 +33,7 @@ interface BuiltinSpec {
   readonly prepareForUpdate?: ResourceType["prepareForUpdate"]
   readonly normalize?: ResourceType["normalize"]
   readonly verbs?: ReadonlyArray<string>
+  readonly validationKind?: ResourceType["validationKind"]
 }
 
 const builtin = (spec: BuiltinSpec): ResourceType => ({
@@ -66,7 +68,8 @@ const builtin = (spec: BuiltinSpec): ResourceType => ({
   ...(spec.decode === undefined ? {} : { decode: spec.decode }),
   ...(spec.prepareForCreate === undefined ? {} : { prepareForCreate: spec.prepareForCreate }),
   ...(spec.prepareForUpdate === undefined ? {} : { prepareForUpdate: spec.prepareForUpdate }),
-  ...(spec.normalize === undefined ? {} : { normalize: spec.normalize })
+  ...(spec.normalize === undefined ? {} : { normalize: spec.normalize }),
+  ...(spec.validationKind === undefined ? {} : { validationKind: spec.validationKind })
 })
 
 const path = (object: JsonObject, ...keys: ReadonlyArray<string>): Json | undefined => {
@@ -239,7 +242,7 @@ export const builtinTypes: ReadonlyArray<ResourceType> = [
     shortNames: ["ev"],
     storage: "events",
     allowCreateOnUpdate: true,
-    validate: BuiltinValidation.coreEvent,
+    validate: EventValidation.core,
     decode: BuiltinValidation.decodeEvent,
     normalize: (event) => wholeSeconds(event, ["firstTimestamp", "lastTimestamp"]),
     fieldLabels: eventFieldLabels,
@@ -262,7 +265,8 @@ export const builtinTypes: ReadonlyArray<ResourceType> = [
     allowCreateOnUpdate: true,
     fromStorage: eventsV1FromCoreEvent,
     toStorage: coreEventFromEventsV1,
-    validate: BuiltinValidation.eventsV1,
+    validate: EventValidation.eventsV1,
+    validationKind: { group: "", kind: "Event" },
     decode: BuiltinValidation.decodeEvent,
     normalize: (event) => wholeSeconds(event, ["deprecatedFirstTimestamp", "deprecatedLastTimestamp"]),
     fieldLabels: eventFieldLabels

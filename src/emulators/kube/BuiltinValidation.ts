@@ -1,5 +1,5 @@
 import { isJsonArray, isJsonObject, type Json, type JsonObject } from "../Json.ts"
-import { namespaceOf, stringField } from "./ObjectMeta.ts"
+import { stringField } from "./ObjectMeta.ts"
 import { badRequest, type FieldError } from "./Status.ts"
 
 /**
@@ -64,44 +64,6 @@ const decodeSecret = (object: JsonObject): void => {
       throw badRequest(`Secret in version "v1" cannot be handled as a Secret: illegal base64 data at input byte 0`)
     }
   }
-}
-
-const coreEvent = (object: JsonObject): ReadonlyArray<FieldError> => {
-  const involved = objectAt(object, "involvedObject")
-  const involvedNamespace = stringField(involved, "namespace") ?? ""
-  const namespace = namespaceOf(object)
-  const ok = involvedNamespace === "" ? namespace === "default" || namespace === "" : namespace === involvedNamespace
-  return ok
-    ? []
-    : [{ type: "FieldValueInvalid", field: "involvedObject.namespace", value: involvedNamespace, detail: "does not match event.namespace" }]
-}
-
-const maxLength = (object: JsonObject, field: string, max: number, requiredField: boolean): ReadonlyArray<FieldError> => {
-  const value = stringField(object, field) ?? ""
-  if (value === "") return requiredField ? [required(field)] : []
-  return value.length > max ? [{ type: "FieldValueTooLong", field, value, detail: `may not be more than ${max} bytes` }] : []
-}
-
-const eventsV1 = (object: JsonObject, old: JsonObject | undefined): ReadonlyArray<FieldError> => {
-  if (old !== undefined) return [] // on update everything but series is immutable; the store compares nothing else
-  const errors: Array<FieldError> = []
-  if (stringField(object, "eventTime") === undefined) errors.push(required("eventTime"))
-  const type = stringField(object, "type") ?? ""
-  if (type !== "Normal" && type !== "Warning") {
-    errors.push({ type: "FieldValueNotSupported", field: "type", value: type, detail: `supported values: "Normal", "Warning"` })
-  }
-  errors.push(...maxLength(object, "reportingController", 253, true))
-  errors.push(...maxLength(object, "reportingInstance", 128, true))
-  errors.push(...maxLength(object, "action", 128, true))
-  errors.push(...maxLength(object, "reason", 128, true))
-  errors.push(...maxLength(object, "note", 1024, false))
-  for (const deprecated of ["deprecatedFirstTimestamp", "deprecatedLastTimestamp", "deprecatedCount", "deprecatedSource"]) {
-    const value = object[deprecated]
-    if (value !== undefined && value !== null && !(isJsonObject(value) && Object.keys(value).length === 0) && value !== 0) {
-      errors.push({ type: "FieldValueInvalid", field: deprecated, value, detail: "needs to be unset" })
-    }
-  }
-  return errors
 }
 
 const ingress = (object: JsonObject): ReadonlyArray<FieldError> => {
@@ -180,8 +142,6 @@ export const BuiltinValidation = {
   service,
   secret,
   decodeSecret,
-  coreEvent,
-  eventsV1,
   decodeEvent,
   ingress,
   endpointSlice,

@@ -72,3 +72,15 @@ export const jsonKindName = (value: Json): string => {
   if (typeof value === "string") return "string"
   return Array.isArray(value) ? "array" : "object"
 }
+
+/**
+ * time.Time.String() of an RFC 3339 timestamp in UTC (`2006-01-02 15:04:05.999999999 +0000 UTC`), as metav1.Time
+ * and MicroTime print inside field errors. The fraction is kept digit for digit (a Date would lose microseconds).
+ */
+export const goTime = (text: string): string => {
+  const match = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.exec(text)
+  const date = match === null ? undefined : new Date(`${match[1] ?? ""}${match[3] ?? ""}`)
+  if (match === null || date === undefined || Number.isNaN(date.getTime())) return goQuote(text)
+  const fraction = (match[2] ?? "").replace(/\.?0+$/, "")
+  return `${date.toISOString().slice(0, 19).replace("T", " ")}${fraction} +0000 UTC`
+}

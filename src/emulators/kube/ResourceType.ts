@@ -67,6 +67,11 @@ export interface ResourceType {
   readonly prepareForUpdate?: (object: JsonObject, old: JsonObject) => JsonObject
   /** Kind-specific normalisation on every write (e.g. a Secret's stringData folded into data). */
   readonly normalize?: (object: JsonObject) => JsonObject
+  /**
+   * The kind 422 Invalid errors name, when not this one: rest.BeforeCreate/BeforeUpdate take the first kind the
+   * scheme knows for the internal type, so events.k8s.io Events fail as core `Event`.
+   */
+  readonly validationKind?: { readonly group: string; readonly kind: string }
   /** The strategic-merge description for built-ins ("group/Kind" key into the patch schemas). */
   readonly strategicKey?: string
   readonly verbs: ReadonlyArray<string>
@@ -80,3 +85,6 @@ export const servedVersion = (type: ResourceType, version: string): ServedVersio
 export const qualifiedResource = (type: ResourceType) => ({ group: type.group, resource: type.plural })
 
 export const standardVerbs = ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"] as const
+
+export const validationKindOf = (type: ResourceType): { readonly group: string; readonly kind: string } =>
+  type.validationKind ?? { group: type.group, kind: type.kind }

@@ -19,7 +19,7 @@ import {
   without
 } from "./ObjectMeta.ts"
 import { applyJsonPatch, decodeObjectPatch, mergePatch, strategicMergePatch, strategicSchemas } from "./Patch.ts"
-import { apiVersionOf, qualifiedResource, servedVersion, type ResourceType, type ServedVersion } from "./ResourceType.ts"
+import { apiVersionOf, qualifiedResource, servedVersion, validationKindOf, type ResourceType, type ServedVersion } from "./ResourceType.ts"
 import { applySchemaDefaults } from "./StructuralSchema.ts"
 import {
   alreadyExists,
@@ -205,7 +205,7 @@ export class Store {
     const base = stringField(metadataOf(incoming), "generateName")
     const name = nameOf(incoming) !== "" ? nameOf(incoming) : base !== undefined && base !== "" ? generateName(base) : ""
     if (name === "") {
-      throw invalid({ group: type.group, kind: type.kind }, "", [
+      throw invalid(validationKindOf(type), "", [
         { type: "FieldValueRequired", field: "metadata.name", detail: "name or generateName is required" }
       ])
     }
@@ -382,7 +382,7 @@ export class Store {
     if (deletionTimestampOf(old) !== undefined) {
       const added = finalizersOf(composed).filter((f) => !finalizersOf(old).includes(f))
       if (added.length > 0) {
-        throw invalid({ group: type.group, kind: type.kind }, name, [
+        throw invalid(validationKindOf(type), name, [
           {
             type: "FieldValueForbidden",
             field: "metadata.finalizers",
@@ -392,7 +392,7 @@ export class Store {
       }
     } else {
       const immutable = deletionFieldsSetOnLiveObject(composed, old)
-      if (immutable.length > 0) throw invalid({ group: type.group, kind: type.kind }, name, immutable)
+      if (immutable.length > 0) throw invalid(validationKindOf(type), name, immutable)
     }
     const { object, warnings } = admit(type, version, composed, oldInVersion, options.fieldValidation ?? "Warn")
     let stored = this.toStorage(type, version, object)

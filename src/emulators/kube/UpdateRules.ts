@@ -1,4 +1,5 @@
 import { isJsonObject, type Json, type JsonObject } from "../Json.ts"
+import { goTime } from "./GoFormat.ts"
 import { deepEqual, deletionTimestampOf, finalizersOf, metadataOf, stringList } from "./ObjectMeta.ts"
 import type { ResourceType } from "./ResourceType.ts"
 import type { FieldError } from "./Status.ts"
@@ -49,14 +50,6 @@ export const pendingFinalizers = (type: ResourceType, object: JsonObject): Reado
   return [...finalizers, ...specFinalizers]
 }
 
-/** Go's time.Time.String() of an RFC 3339 timestamp, in UTC (`2006-01-02 15:04:05 +0000 UTC`). */
-const goTimeString = (text: string): string => {
-  const date = new Date(text)
-  if (Number.isNaN(date.getTime())) return JSON.stringify(text)
-  const fraction = date.getUTCMilliseconds() === 0 ? "" : `.${String(date.getUTCMilliseconds()).padStart(3, "0").replace(/0+$/, "")}`
-  return `${date.toISOString().slice(0, 19).replace("T", " ")}${fraction} +0000 UTC`
-}
-
 /**
  * ValidateObjectMetaUpdate: deletionTimestamp and deletionGracePeriodSeconds are immutable. Only DELETE sets them;
  * once set, BeforeUpdate silently restores them, so this bites only an update of a live object that tries to set them.
@@ -66,7 +59,7 @@ export const deletionFieldsSetOnLiveObject = (next: JsonObject, old: JsonObject)
   const errors: Array<FieldError> = []
   const timestamp = deletionTimestampOf(next)
   if (timestamp !== undefined) {
-    errors.push({ type: "FieldValueInvalid", field: "metadata.deletionTimestamp", goValue: goTimeString(timestamp), detail: "field is immutable" })
+    errors.push({ type: "FieldValueInvalid", field: "metadata.deletionTimestamp", goValue: goTime(timestamp), detail: "field is immutable" })
   }
   const grace = metadataOf(next)["deletionGracePeriodSeconds"]
   if (grace !== undefined && grace !== null) {
