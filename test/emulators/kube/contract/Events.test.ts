@@ -52,23 +52,58 @@ describe("core/v1 (legacy validation)", () => {
 })
 
 describe("events.k8s.io/v1", () => {
-  it("requires eventTime, type in {Normal, Warning}, reportingController, reportingInstance, action and reason", async () => {
+  const causesOf = (failure: { readonly body: Record<string, unknown> }) =>
+    (failure.body["details"] as { causes: ReadonlyArray<{ field: string; message: string }> }).causes.map((c) => `${c.field}: ${c.message}`)
+
+  it("requires eventTime and a type of Normal or Warning; 422s name the core kind Event", async () => {
     // the model class lets a body leave out what its type declares required
     const empty = Object.assign(new k8s.EventsV1Event(), { metadata: { name: "empty" }, regarding: { kind: "ExposedAPI", name: "api", namespace: ns } })
     const failure = await failureOf(h.events.createNamespacedEvent({ namespace: ns, body: empty }))
     expect(failure.code).toBe(422)
-    const fields = (failure.body["details"] as { causes: ReadonlyArray<{ field: string }> }).causes.map((c) => c.field).sort()
-    expect(fields).toEqual(["action", "eventTime", "reason", "reportingController", "reportingInstance", "type"])
+    expect(failure.body["message"]).toBe('Event "empty" is invalid: [eventTime: Required value, type: Invalid value: "": has invalid value: ]')
+    expect(failure.body["details"]).toMatchObject({ name: "empty", kind: "Event" })
     const badType = await failureOf(h.events.createNamespacedEvent({ namespace: ns, body: v1Event("bad-type", { type: "Error" }) }))
-    expect(badType.body["message"]).toBe('Event.events.k8s.io "bad-type" is invalid: type: Unsupported value: "Error": supported values: "Normal", "Warning"')
+    expect(badType.body["message"]).toBe('Event "bad-type" is invalid: type: Invalid value: "": has invalid value: Error')
   })
 
-  it("refuses the deprecated core fields and a note over 1024 bytes", async () => {
-    const deprecated = await failureOf(h.events.createNamespacedEvent({ namespace: ns, body: v1Event("deprecated", { deprecatedCount: 3 }) }))
-    expect(deprecated.code).toBe(422)
-    expect((deprecated.body["details"] as { causes: ReadonlyArray<{ field: string }> }).causes.map((c) => c.field)).toEqual(["deprecatedCount"])
+  it("with eventTime set, requires reportingController (a qualified name), reportingInstance, action and reason", async () => {
+    const failure = await failureOf(
+      h.events.createNamespacedEvent({ namespace: ns, body: v1Event("no-reporting", { reportingController: "", reportingInstance: "", action: "", reason: "" }) })
+    )
+    expect(causesOf(failure)).toEqual([
+      "reportingController: Required value",
+      'reportingController: Invalid value: "": name part must be non-empty',
+      "reportingController: Invalid value: \"\": name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')",
+      "reportingInstance: Required value",
+      "action: Required value",
+      "reason: Required value"
+    ])
+  })
+
+  it("refuses the deprecated core fields (named by their core names) and a note over 1024 characters", async () => {
+    const deprecated = await failureOf(
+      h.events.createNamespacedEvent({ namespace: ns, body: v1Event("deprecated", { deprecatedCount: 3, deprecatedSource: { component: "x" } }) })
+    )
+    expect(causesOf(deprecated)).toEqual(['count: Invalid value: "": needs to be unset', 'source: Invalid value: "": needs to be unset'])
     const longNote = await failureOf(h.events.createNamespacedEvent({ namespace: ns, body: v1Event("long-note", { note: "x".repeat(1025) }) }))
-    expect(longNote.code).toBe(422)
+    expect(causesOf(longNote)).toEqual(['message: Invalid value: "": can have at most 1024 characters'])
+  })
+
+  it("on update, every field but series is immutable (core/v1 updates stay unrestricted)", async () => {
+    const regarding = { kind: "ExposedAPI", name: "immutable-api", namespace: ns }
+    const created = await h.events.createNamespacedEvent({ namespace: ns, body: v1Event("immutable", { regarding }) })
+    const changedNote = await failureOf(h.events.replaceNamespacedEvent({ namespace: ns, name: "immutable", body: { ...created, note: "changed" } }))
+    expect(changedNote.code).toBe(422)
+    expect(changedNote.body["message"]).toBe('Event "immutable" is invalid: message: Invalid value: "changed": field is immutable')
+    const withSeries = await h.events.replaceNamespacedEvent({
+      namespace: ns, name: "immutable", body: { ...created, series: { count: 2, lastObservedTime: new k8s.V1MicroTime(Date.UTC(2024, 0, 1, 13)) } }
+    })
+    expect(withSeries.series?.count).toBe(2)
+    const badSeries = await failureOf(h.events.replaceNamespacedEvent({ namespace: ns, name: "immutable", body: { ...withSeries, series: { count: 1, lastObservedTime: new k8s.V1MicroTime(Date.UTC(2024, 0, 1, 14)) } } }))
+    expect(causesOf(badSeries)).toEqual(['series.count: Invalid value: "": should be at least 2'])
+    const viaCore = await h.core.readNamespacedEvent({ namespace: ns, name: "immutable" })
+    const coreUpdate = await h.core.replaceNamespacedEvent({ namespace: ns, name: "immutable", body: { ...viaCore, message: "changed through core/v1" } })
+    expect(coreUpdate.message).toBe("changed through core/v1")
   })
 })
 

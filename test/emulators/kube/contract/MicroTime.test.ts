@@ -80,7 +80,7 @@ describe("events.k8s.io Event", () => {
 describe("core v1 Event", () => {
   it("eventTime is a MicroTime there as well", async () => {
     const event = (name: string, eventTime: Date): k8s.CoreV1Event => ({
-      metadata: { name }, involvedObject: { kind: "ExposedAPI", name: "x", namespace: ns }, eventTime, reportingComponent: "op", reportingInstance: "op-0", action: "Publish"
+      metadata: { name }, involvedObject: { kind: "ExposedAPI", name: "x", namespace: ns }, eventTime, reportingComponent: "op", reportingInstance: "op-0", action: "Publish", reason: "Published"
     })
     const created = await h.core.createNamespacedEvent({ namespace: ns, body: event("core-micro", new k8s.V1MicroTime(at)) })
     const eventTime: unknown = created.eventTime
