@@ -4,7 +4,7 @@ import { ConfigProvider, Duration, Effect, Layer } from "effect"
 import { readFileSync } from "node:fs"
 import { parse as parseYaml } from "yaml"
 import type { AzureEmulator } from "../emulators/azure/AzureEmulator.ts"
-import { isJsonObject } from "../emulators/Json.ts"
+import { isJsonObject, type JsonObject } from "../emulators/Json.ts"
 import { simulateIngressController } from "../emulators/kube/IngressControllerSimulator.ts"
 import type { KubeEmulator } from "../emulators/kube/KubeEmulator.ts"
 import { shippedFile } from "../PackageRoot.ts"
@@ -13,12 +13,12 @@ import * as Kubernetes from "../services/Kubernetes.ts"
 import { operatorLayer } from "./Operator.ts"
 
 /** The shipped ExposedAPI CRD, installed through the emulator's in-process door. */
-export const installExposedApiCrd = (kube: KubeEmulator): Effect.Effect<void> =>
-  Effect.sync(() => {
-    const crd: unknown = parseYaml(readFileSync(shippedFile("k8s/exposedapi-crd.yaml"), "utf8"))
-    if (!isJsonObject(crd)) throw new Error("k8s/exposedapi-crd.yaml is not a YAML object")
-    kube.objects.create(crd)
-  })
+export const installExposedApiCrd = (kube: KubeEmulator, adapt: (crd: JsonObject) => JsonObject = (crd) => crd): Effect.Effect<void> =>
+  Effect.try(() => parseYaml(readFileSync(shippedFile("k8s/exposedapi-crd.yaml"), "utf8"))).pipe(
+    Effect.filterOrFail(isJsonObject, () => new Error("k8s/exposedapi-crd.yaml is not a YAML object")),
+    Effect.map((crd) => kube.objects.create(adapt(crd))),
+    Effect.orDie // the shipped CRD is part of the package: unreadable means a broken installation
+  )
 
 /** The sandbox's ingress controller, running for as long as the scope does. */
 export const ingressController = (kube: KubeEmulator, className = "istio") =>

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
-import { createSample, makeWorld, sampleSpec, untilReady } from "./World.ts"
+import { conditionOf, createSample, makeWorld, makeWorldWith, sampleSpec, untilReady, withStatusSubresource, type World } from "./World.ts"
 
 describe("the operator end to end", () => {
   it.live("publishes an ExposedAPI: Ingress, APIM API with backend and policy, status with the URL", () =>
@@ -34,6 +34,29 @@ describe("the operator end to end", () => {
         expect(policy).toContain("rate-limit-by-key")
         expect(policy).toContain("validate-jwt")
         expect(policy).toContain("https://allowed-origin.com")
+      })
+    ))
+})
+
+describe("status writes", () => {
+  it.live("go to /status when the CRD declares the subresource, and through the main resource when it does not", () =>
+    Effect.scoped(
+      Effect.gen(function*() {
+        const withSubresource = yield* makeWorldWith({ crd: withStatusSubresource })
+        yield* withSubresource.startOperator()
+        yield* createSample(withSubresource, "default", "catalog", sampleSpec(withSubresource, "catalog", "/catalog"))
+        const ready = yield* untilReady(withSubresource, "default", "catalog")
+        const statusPatches = (world: World) =>
+          world.kube.log.entries().filter((e) => e.method === "PATCH" && e.path.includes("/exposedapis/")).map((e) => e.path.endsWith("/status"))
+        expect(statusPatches(withSubresource)).toContain(true)
+        expect(ready.metadata.generation).toBe(1) // status writes through /status leave the generation alone
+
+        const without = yield* makeWorld
+        yield* without.startOperator()
+        yield* createSample(without, "default", "catalog", sampleSpec(without, "catalog", "/catalog"))
+        const plain = yield* untilReady(without, "default", "catalog")
+        expect(statusPatches(without)).not.toContain(true)
+        expect(conditionOf(plain, "Ready")?.observedGeneration).toBe(plain.metadata.generation)
       })
     ))
 })

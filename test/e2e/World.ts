@@ -3,6 +3,7 @@ import { type Duration, Effect, type Fiber, Schedule, type Scope } from "effect"
 import { createServer } from "node:http"
 import type { AddressInfo } from "node:net"
 import { makeAzureEmulator, type AzureEmulator } from "../../src/emulators/azure/AzureEmulator.ts"
+import { isJsonArray, isJsonObject, type JsonObject } from "../../src/emulators/Json.ts"
 import { kubeEmulator, type KubeEmulator } from "../../src/emulators/kube/KubeEmulator.ts"
 import { ingressController, installExposedApiCrd, sandboxOperatorLayer } from "../../src/layers/SandboxOperator.ts"
 import { exposedApiController } from "../../src/programs/ExposedApiController.ts"
@@ -47,10 +48,17 @@ const serveDocuments = (documents: Map<string, string>) =>
     (server) => Effect.sync(server.close)
   )
 
-export const makeWorld = Effect.gen(function*() {
+/** The ODA CRD as a cluster might install it with a status subresource on every version. */
+export const withStatusSubresource = (crd: JsonObject): JsonObject => {
+  const spec = isJsonObject(crd["spec"]) ? crd["spec"] : {}
+  const versions = isJsonArray(spec["versions"]) ? spec["versions"].filter(isJsonObject) : []
+  return { ...crd, spec: { ...spec, versions: versions.map((v) => ({ ...v, subresources: { status: {} } })) } }
+}
+
+export const makeWorldWith = (options: { readonly crd?: (crd: JsonObject) => JsonObject } = {}) => Effect.gen(function*() {
   const kube = yield* kubeEmulator()
   const azure = yield* makeAzureEmulator()
-  yield* installExposedApiCrd(kube)
+  yield* installExposedApiCrd(kube, options.crd)
   yield* ingressController(kube)
   const documents = new Map<string, string>([
     ["tmf620.json", readReference("openapi/TMF620-ProductCatalog-v4.0.0.swagger.json")],
@@ -80,6 +88,8 @@ export const makeWorld = Effect.gen(function*() {
   }
   return world
 })
+
+export const makeWorld = makeWorldWith()
 
 
 export const GROUP = "oda.tmforum.org"
