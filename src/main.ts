@@ -6,6 +6,8 @@ import { LiveLayer } from "./layers/Live.ts"
 import { startSandbox } from "./layers/Sandbox.ts"
 import { ingressController, installExposedApiCrd, sandboxOperatorLayer } from "./layers/SandboxOperator.ts"
 import { exposedApiController } from "./programs/ExposedApiController.ts"
+import { sandboxLogger } from "./sandbox/SandboxLogger.ts"
+import { startSandboxTour } from "./sandbox/SandboxTour.ts"
 import { VERSION } from "./Version.ts"
 
 const version = Command.make("version", {}, () => Console.log(VERSION)).pipe(
@@ -26,6 +28,9 @@ const sandbox = Command.make(
       Options.withDescription("Where the kubeconfig, ca.pem and sandbox.json are written")
     ),
     noOperator: Options.boolean("no-operator").pipe(Options.withDescription("Start only the emulators")),
+    noSamples: Options.boolean("no-samples").pipe(
+      Options.withDescription("Start with no ExposedAPI (the sample Components are still written to DIR/samples for kubectl apply)")
+    ),
     port: Options.integer("port").pipe(
       Options.optional,
       Options.withDescription("Port of the Kubernetes API emulator (default: a free port)")
@@ -35,7 +40,7 @@ const sandbox = Command.make(
       Options.withDescription("How often every ExposedAPI is re-checked against APIM (the RESYNC_INTERVAL of run)")
     )
   },
-  ({ noOperator, port, resyncInterval, stateDir }) =>
+  ({ noOperator, noSamples, port, resyncInterval, stateDir }) =>
     Effect.scoped(
       Effect.gen(function*() {
         const resync = Duration.decodeUnknown(resyncInterval)
@@ -51,11 +56,12 @@ const sandbox = Command.make(
         if (noOperator) return yield* Effect.never
         yield* installExposedApiCrd(started.kube)
         yield* ingressController(started.kube)
+        yield* startSandboxTour(started, { samples: !noSamples, colors: process.stdout.isTTY === true })
         return yield* exposedApiController().pipe(
           Effect.provide(sandboxOperatorLayer(started.kube, started.azure, { resyncInterval: resync.value }))
         )
       })
-    )
+    ).pipe(Effect.provide(sandboxLogger))
 ).pipe(Command.withDescription("Run the operator on its embedded sandbox: Kubernetes and Azure emulators on loopback"))
 
 const root = Command.make("oda-apim-operator").pipe(
