@@ -6,6 +6,7 @@ import { isJsonArray, isJsonObject, type Json, type JsonObject } from "../Json.t
 import type { FieldValidation } from "./Admission.ts"
 import { apiGroup, apiGroupList, apiResourceList, coreVersions, versionInfo } from "./Discovery.ts"
 import { RequestFaults } from "./Faults.ts"
+import { decodeKubeProtobuf, KUBE_PROTOBUF } from "./KubeProtobuf.ts"
 import { openApi } from "./OpenApi.ts"
 import { patchTypeOf } from "./Patch.ts"
 import { RequestLog } from "./RequestLog.ts"
@@ -13,6 +14,7 @@ import { route } from "./Router.ts"
 import { badRequest, methodNotAllowed, notFoundPath, statusFor, StatusError, unsupportedMediaType, type Status } from "./Status.ts"
 import type { DeleteOptions, PropagationPolicy, Scope, Store } from "./Store.ts"
 import { represent, representationOf, watchTransform } from "./Representation.ts"
+import type { ResourceType } from "./ResourceType.ts"
 import { WatchConnections } from "./WatchConnections.ts"
 
 export interface HttpFrontOptions {
@@ -41,13 +43,24 @@ const BUILTIN_PATCH_ACCEPTED = [
   "application/apply-patch+yaml"
 ]
 
-const readBody = (request: http.IncomingMessage): Promise<string> =>
+/** A request body as received, and as text for the JSON and YAML content types. */
+interface RequestBody {
+  readonly bytes: Buffer
+  readonly text: string
+}
+
+const readBody = (request: http.IncomingMessage): Promise<RequestBody> =>
   new Promise((resolve, reject) => {
     const chunks: Array<Buffer> = []
     request.on("data", (chunk: Buffer) => chunks.push(chunk))
-    request.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")))
+    request.on("end", () => {
+      const bytes = Buffer.concat(chunks)
+      resolve({ bytes, text: bytes.toString("utf8") })
+    })
     request.on("error", reject)
   })
+
+const isProtobuf = (contentType: string | undefined): boolean => contentType?.startsWith(KUBE_PROTOBUF) === true
 
 const parseBody = (text: string, contentType: string): Json => {
   if (text.trim() === "") return null
@@ -61,6 +74,13 @@ const parseBody = (text: string, contentType: string): Json => {
   } catch (error) {
     throw badRequest(`error decoding request body: ${error instanceof Error ? error.message : String(error)}`)
   }
+}
+
+/** Create, update and delete bodies: JSON or YAML, or for built-ins the protobuf client-go's typed clients send. */
+const objectBody = (type: ResourceType, body: RequestBody, contentType: string): Json => {
+  if (!isProtobuf(contentType)) return parseBody(body.text, contentType)
+  if (type.custom) throw unsupportedMediaType(["application/json", "application/yaml"])
+  return decodeKubeProtobuf(body.bytes)
 }
 
 const flag = (query: URLSearchParams, name: string): boolean => {
@@ -167,7 +187,7 @@ export class HttpFront {
   }
 
   private async handle(request: http.IncomingMessage, response: http.ServerResponse): Promise<void> {
-    const text = await readBody(request)
+    const body = await readBody(request)
     const url = new URL(request.url ?? "/", "http://emulator")
     const method = (request.method ?? "GET").toUpperCase()
     const contentType = request.headers["content-type"]
@@ -179,7 +199,7 @@ export class HttpFront {
       path: url.pathname,
       query: Object.fromEntries(url.searchParams),
       contentType,
-      body: text,
+      body: isProtobuf(contentType) ? body.bytes.toString("base64") : body.text,
       userAgent: request.headers["user-agent"],
       status: 0
     })
@@ -212,7 +232,7 @@ export class HttpFront {
         return
       }
       const reply = parsedRoute.kind === "resource"
-        ? this.resource(method, parsedRoute, url.searchParams, text, contentType ?? "application/json", request.headers.accept ?? "")
+        ? this.resource(method, parsedRoute, url.searchParams, body, contentType ?? "application/json", request.headers.accept ?? "")
         : this.discovery(parsedRoute.kind === "discovery" ? parsedRoute.path : url.pathname, request)
       entry.status = reply.status
       this.send(response, reply)
@@ -266,7 +286,7 @@ export class HttpFront {
     method: string,
     target: { readonly group: string; readonly version: string; readonly plural: string; readonly namespace: string; readonly name: string | undefined; readonly subresource: string | undefined },
     query: URLSearchParams,
-    text: string,
+    body: RequestBody,
     contentType: string,
     accept: string
   ): Reply {
@@ -299,10 +319,10 @@ export class HttpFront {
       }
       if (method === "POST") {
         if (target.namespace === "" && scope.type.namespaced) throw methodNotAllowed()
-        return withWarnings(201, this.store.create(scope, parseBody(text, contentType), write))
+        return withWarnings(201, this.store.create(scope, objectBody(scope.type, body, contentType), write))
       }
       if (method === "DELETE") {
-        const options = deleteOptionsOf(query, parseBody(text, contentType))
+        const options = deleteOptionsOf(query, objectBody(scope.type, body, contentType))
         return {
           status: 200,
           body: this.store.deleteCollection(scope, { labelSelector: query.get("labelSelector") ?? undefined, fieldSelector: query.get("fieldSelector") ?? undefined }, options)
@@ -316,20 +336,20 @@ export class HttpFront {
         return { status: 200, body: represent(scope, this.store.get(scope, name), representation, query), headers: { "Content-Type": representation.contentType } }
       }
       case "PUT": {
-        const result = this.store.replace(scope, name, parseBody(text, contentType), write)
+        const result = this.store.replace(scope, name, objectBody(scope.type, body, contentType), write)
         return withWarnings(result.created ? 201 : 200, result)
       }
       case "PATCH": {
         const patchType = patchTypeOf(contentType)
         if (patchType === undefined) throw unsupportedMediaType(scope.type.custom ? CUSTOM_PATCH_ACCEPTED : BUILTIN_PATCH_ACCEPTED)
-        const result = this.store.patch(scope, name, patchType, parseBody(text, patchType === "apply" ? "yaml" : "json"), {
+        const result = this.store.patch(scope, name, patchType, parseBody(body.text, patchType === "apply" ? "yaml" : "json"), {
           ...write,
           force: query.has("force") ? flag(query, "force") : undefined
         })
         return withWarnings(result.created ? 201 : 200, result)
       }
       case "DELETE": {
-        const result = this.store.delete(scope, name, deleteOptionsOf(query, parseBody(text, contentType)))
+        const result = this.store.delete(scope, name, deleteOptionsOf(query, objectBody(scope.type, body, contentType)))
         return { status: result.code, body: result.body }
       }
       default:

@@ -1,8 +1,9 @@
 /**
- * The protocol buffers wire format, write side only: just enough to encode the gnostic OpenAPI v2 document
- * kubectl downloads from `/openapi/v2`. No protobuf library is installed, and the messages we emit use four
- * wire types only. Fields are written in the order given; proto3 scalar defaults (empty string, 0, false) are
- * omitted as a real encoder omits them, while a present sub-message is always written, even when empty.
+ * The protocol buffers wire format, as far as the emulator needs it (no protobuf library is installed): writing
+ * the gnostic OpenAPI v2 document kubectl downloads from `/openapi/v2`, and reading the fields of the
+ * Kubernetes protobuf bodies client-go sends. Fields are written in the order given; proto3 scalar defaults
+ * (empty string, 0, false) are omitted as a real encoder omits them, while a present sub-message is always
+ * written, even when empty.
  */
 
 /** One encoded field (tag and payload), ready to be concatenated into a message. */
@@ -73,3 +74,48 @@ export const messageField = (field: number, body: Uint8Array | undefined): Proto
 
 export const repeatedMessage = (field: number, bodies: ReadonlyArray<Uint8Array>): ReadonlyArray<ProtoField> =>
   bodies.map((b) => lengthDelimited(field, b))
+
+/** One field as read from the wire: a varint's value, or the bytes of a fixed64 or length-delimited payload. */
+export interface WireField {
+  readonly number: number
+  readonly wireType: number
+  readonly varint: bigint
+  readonly bytes: Uint8Array
+}
+
+const readVarint = (bytes: Uint8Array, start: number): { readonly value: bigint; readonly next: number } => {
+  let value = 0n
+  let shift = 0n
+  for (let offset = start; offset < bytes.length && shift < 70n; offset++) {
+    const byte = bytes[offset] ?? 0
+    value |= BigInt(byte & 0x7f) << shift
+    if ((byte & 0x80) === 0) return { value: BigInt.asUintN(64, value), next: offset + 1 }
+    shift += 7n
+  }
+  throw new Error("truncated varint")
+}
+
+/** The fields of one message, in wire order; throws on malformed input (groups are not supported). */
+export const readFields = (bytes: Uint8Array): ReadonlyArray<WireField> => {
+  const fields: Array<WireField> = []
+  let offset = 0
+  while (offset < bytes.length) {
+    const key = readVarint(bytes, offset)
+    const number = Number(key.value >> 3n)
+    const wireType = Number(key.value & 7n)
+    offset = key.next
+    if (wireType === WIRE_VARINT) {
+      const value = readVarint(bytes, offset)
+      fields.push({ number, wireType, varint: value.value, bytes: none })
+      offset = value.next
+      continue
+    }
+    const length = wireType === WIRE_LENGTH_DELIMITED ? readVarint(bytes, offset) : { value: wireType === WIRE_FIXED64 ? 8n : 4n, next: offset }
+    if (wireType !== WIRE_LENGTH_DELIMITED && wireType !== WIRE_FIXED64 && wireType !== 5) throw new Error(`unsupported wire type ${wireType}`)
+    const end = length.next + Number(length.value)
+    if (end > bytes.length) throw new Error("truncated field")
+    fields.push({ number, wireType, varint: 0n, bytes: bytes.subarray(length.next, end) })
+    offset = end
+  }
+  return fields
+}
