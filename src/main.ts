@@ -25,7 +25,7 @@ const sandbox = Command.make(
   {
     stateDir: Options.directory("state-dir").pipe(
       Options.withDefault(".sandbox"),
-      Options.withDescription("Where the kubeconfig, ca.pem and sandbox.json are written")
+      Options.withDescription("Where the kubeconfig, ca.pem, sandbox.json and the sample Components (samples/) are written")
     ),
     noOperator: Options.boolean("no-operator").pipe(Options.withDescription("Start only the emulators")),
     noSamples: Options.boolean("no-samples").pipe(
