@@ -16,8 +16,8 @@ import {
  * A Swagger 2.0 document (JSON) as the protobuf message `openapi.v2.Document` of google/gnostic
  * (openapiv2/OpenAPIv2.proto), which kubectl asks for with
  * `Accept: application/com.github.proto-openapi.spec.v2@v1.0+protobuf` and has no JSON fallback for.
- * Covers what OpenApiV2.ts emits: swagger, info and definitions with the Schema keywords kubectl reads; the
- * field numbers below are the .proto's.
+ * Covers what OpenApiV2.ts emits: swagger, info, paths (operations with query, path and body parameters) and
+ * definitions with the Schema keywords kubectl reads; the field numbers below are the .proto's.
  */
 
 const str = (object: JsonObject, key: string): string | undefined => {
@@ -108,12 +108,77 @@ export const schema = (s: JsonObject): Uint8Array => {
   )
 }
 
-/** `openapi.v2.Document`: swagger = 1, info = 2 (title = 1, version = 2, description = 3), definitions = 9. */
+/**
+ * `ParametersItem { Parameter parameter = 1; JsonReference json_reference = 2; }`; a Parameter is a body one (1) or
+ * a non-body one (2), itself a header (1), query (3) or path (4) sub-schema with their own numbering.
+ */
+const parameter = (p: JsonObject): Uint8Array => {
+  const ref = str(p, "$ref")
+  if (ref !== undefined) return message(messageField(2, message(stringField(1, ref))))
+  const where = str(p, "in")
+  if (where === "body") {
+    const body = message(
+      stringField(1, str(p, "description")),
+      stringField(2, str(p, "name")),
+      stringField(3, where),
+      boolField(4, bool(p, "required")),
+      messageField(5, isJsonObject(p["schema"]) ? schema(p["schema"]) : undefined)
+    )
+    return message(messageField(1, message(messageField(1, body))))
+  }
+  const common = [boolField(1, bool(p, "required")), stringField(2, where), stringField(3, str(p, "description")), stringField(4, str(p, "name"))]
+  const subSchema = where === "path"
+    ? messageField(4, message(...common, stringField(5, str(p, "type")), stringField(6, str(p, "format")), boolField(19, bool(p, "uniqueItems"))))
+    : messageField(where === "header" ? 1 : 3, message(...common, stringField(6, str(p, "type")), stringField(7, str(p, "format")), boolField(20, bool(p, "uniqueItems"))))
+  return message(messageField(1, message(messageField(2, message(subSchema)))))
+}
+
+const parameters = (value: Json | undefined): ReadonlyArray<Uint8Array> => (isJsonArray(value) ? value.filter(isJsonObject).map(parameter) : [])
+
+/** `openapi.v2.Operation`. */
+const operation = (op: JsonObject): Uint8Array =>
+  message(
+    repeatedString(1, strings(op["tags"])),
+    stringField(2, str(op, "summary")),
+    stringField(3, str(op, "description")),
+    stringField(5, str(op, "operationId")),
+    repeatedString(6, strings(op["produces"])),
+    repeatedString(7, strings(op["consumes"])),
+    repeatedMessage(8, parameters(op["parameters"])),
+    vendorExtensions(13, op)
+  )
+
+const PATH_ITEM_FIELDS: ReadonlyArray<readonly [string, number]> = [["get", 2], ["put", 3], ["post", 4], ["delete", 5], ["options", 6], ["head", 7], ["patch", 8]]
+
+/** `openapi.v2.PathItem`: one field per HTTP method, then the parameters shared by all of them (9). */
+const pathItem = (item: JsonObject): Uint8Array =>
+  message(
+    ...PATH_ITEM_FIELDS.map(([method, field]) => {
+      const op = item[method]
+      return messageField(field, isJsonObject(op) ? operation(op) : undefined)
+    }),
+    repeatedMessage(9, parameters(item["parameters"])),
+    vendorExtensions(10, item)
+  )
+
+/** `Paths { repeated NamedPathItem path = 2; }`. */
+const paths = (value: Json | undefined): Uint8Array =>
+  message(
+    repeatedMessage(
+      2,
+      Object.entries(isJsonObject(value) ? value : {})
+        .filter((e): e is [string, JsonObject] => isJsonObject(e[1]))
+        .map(([name, item]) => message(stringField(1, name), messageField(2, pathItem(item))))
+    )
+  )
+
+/** `openapi.v2.Document`: swagger = 1, info = 2 (title = 1, version = 2, description = 3), paths = 8, definitions = 9. */
 export const encodeOpenApiV2 = (document: JsonObject): Uint8Array => {
   const info = isJsonObject(document["info"]) ? document["info"] : {}
   return message(
     stringField(1, str(document, "swagger")),
     messageField(2, message(stringField(1, str(info, "title")), stringField(2, str(info, "version")), stringField(3, str(info, "description")))),
+    messageField(8, paths(document["paths"])),
     messageField(9, message(repeatedMessage(1, namedSchemas(document["definitions"])))),
     vendorExtensions(16, document)
   )

@@ -152,3 +152,48 @@ export const customResourceSchemas = (
     }
   }
 }
+
+/** A query parameter of the API's operations, in either dialect (v2 puts `type` on it, v3 in a schema). */
+export interface QueryParameter {
+  readonly name: string
+  readonly description: string
+  readonly type: "string" | "boolean" | "integer"
+}
+
+/** PATCH's query parameters; kubectl looks for `fieldValidation` (1.32, v3) and `dryRun` (1.20, v2) among them. */
+export const PATCH_PARAMETERS: ReadonlyArray<QueryParameter> = [
+  { name: "dryRun", description: "When present, indicates that modifications should not be persisted. Valid values are: - All: all dry run stages will be processed", type: "string" },
+  { name: "fieldManager", description: "fieldManager is a name associated with the actor or entity that is making these changes.", type: "string" },
+  {
+    name: "fieldValidation",
+    description: "fieldValidation instructs the server on how to handle objects in the request (POST/PUT/PATCH) containing unknown or duplicate fields. Valid values are: - Ignore - Warn - Strict",
+    type: "string"
+  },
+  { name: "force", description: "Force is going to \"force\" Apply requests. It means user will re-acquire conflicting fields owned by other people.", type: "boolean" }
+]
+
+export const LIST_PARAMETERS: ReadonlyArray<QueryParameter> = [
+  { name: "allowWatchBookmarks", description: "allowWatchBookmarks requests watch events with type \"BOOKMARK\".", type: "boolean" },
+  { name: "continue", description: "The continue option should be set when retrieving more results from the server.", type: "string" },
+  { name: "fieldSelector", description: "A selector to restrict the list of returned objects by their fields. Defaults to everything.", type: "string" },
+  { name: "labelSelector", description: "A selector to restrict the list of returned objects by their labels. Defaults to everything.", type: "string" },
+  { name: "limit", description: "limit is a maximum number of responses to return for a list call.", type: "integer" },
+  { name: "resourceVersion", description: "resourceVersion sets a constraint on what resource versions a request may be served from.", type: "string" },
+  { name: "timeoutSeconds", description: "Timeout for the list/watch call.", type: "integer" },
+  { name: "watch", description: "Watch for changes to the described resources and return them as a stream of add, update, and remove notifications.", type: "boolean" }
+]
+
+/** `/api/v1` or `/apis/{group}/{version}`. */
+export const groupVersionPrefix = (type: ResourceType, version: string): string =>
+  type.group === "" ? `/api/${version}` : `/apis/${type.group}/${version}`
+
+/** Where a kind's objects are listed and created (`{namespace}` templated for namespaced kinds). */
+export const collectionPath = (type: ResourceType, version: string): string =>
+  type.namespaced ? `${groupVersionPrefix(type, version)}/namespaces/{namespace}/${type.plural}` : `${groupVersionPrefix(type, version)}/${type.plural}`
+
+/** `customresourcedefinitions` in `apiextensions.k8s.io` → `ApiextensionsV1`; custom groups read reversed. */
+export const operationGroup = (type: ResourceType, version: string): string => {
+  const capitalize = (word: string): string => word.charAt(0).toUpperCase() + word.slice(1)
+  const labels = type.group === "" ? ["core"] : type.custom ? type.group.split(".").reverse() : type.group.replace(/\.k8s\.io$/, "").split(".")
+  return `${labels.flatMap((l) => l.split("-")).map(capitalize).join("")}${capitalize(version)}`
+}

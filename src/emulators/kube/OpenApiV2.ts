@@ -1,5 +1,6 @@
 import { isJsonArray, isJsonObject, type Json, type JsonObject } from "../Json.ts"
-import { customResourceSchemas, metaSchemas } from "./OpenApiSchemas.ts"
+import { collectionPath, customResourceSchemas, metaSchemas, operationGroup, PATCH_PARAMETERS } from "./OpenApiSchemas.ts"
+import type { ResourceType } from "./ResourceType.ts"
 import type { TypeRegistry } from "./TypeRegistry.ts"
 
 /**
@@ -7,6 +8,9 @@ import type { TypeRegistry } from "./TypeRegistry.ts"
  * validation and `explain` (kubectl 1.20 has no other source; 1.32 reads it only when /openapi/v3 fails).
  * Built-in kinds are left out on purpose: kubectl then skips validating them and computes their strategic
  * merge patches from its compiled-in types, which carry the same patch strategies a full schema would.
+ * Every served kind gets its PATCH operation, which kubectl 1.20 searches for the `dryRun` parameter before
+ * `diff` and `--dry-run=server`; the operations list no `consumes`, or kubectl would take the patch type from
+ * them and, finding no schema, compute list-replacing patches instead of using its compiled-in strategies.
  */
 
 const V2_DROPPED = new Set(["allOf", "anyOf", "oneOf", "not", "nullable"])
@@ -49,7 +53,19 @@ export const toOpenApiV2Schema = (node: JsonObject): JsonObject => {
   return out
 }
 
+const patchOperation = (type: ResourceType, version: string): JsonObject => ({
+  description: `partially update the specified ${type.kind}`,
+  operationId: `patch${operationGroup(type, version)}${type.namespaced ? "Namespaced" : ""}${type.kind}`,
+  parameters: PATCH_PARAMETERS.map((p) => ({ name: p.name, in: "query", description: p.description, type: p.type, uniqueItems: true })),
+  "x-kubernetes-action": "patch",
+  "x-kubernetes-group-version-kind": { group: type.group, kind: type.kind, version }
+})
+
 export const openApiV2Document = (registry: TypeRegistry): JsonObject => {
+  const paths: Record<string, Json> = {}
+  for (const type of registry.all()) {
+    for (const version of type.versions) paths[`${collectionPath(type, version.name)}/{name}`] = { patch: patchOperation(type, version.name) }
+  }
   const definitions: Record<string, Json> = { ...metaSchemas((name) => `#/definitions/${name}`) }
   for (const type of registry.all()) {
     if (!type.custom) continue
@@ -58,5 +74,5 @@ export const openApiV2Document = (registry: TypeRegistry): JsonObject => {
       Object.assign(definitions, customResourceSchemas(type, version.name, toOpenApiV2Schema(version.schema), (name) => `#/definitions/${name}`, "v2"))
     }
   }
-  return { swagger: "2.0", info: { title: "Kubernetes", version: "v1.32.0" }, paths: {}, definitions }
+  return { swagger: "2.0", info: { title: "Kubernetes", version: "v1.32.0" }, paths, definitions }
 }

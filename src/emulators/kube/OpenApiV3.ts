@@ -1,6 +1,17 @@
 import { createHash } from "node:crypto"
 import type { Json, JsonObject } from "../Json.ts"
-import { customResourceSchemas, definitionName, metaSchemas, PATCH } from "./OpenApiSchemas.ts"
+import {
+  collectionPath,
+  customResourceSchemas,
+  definitionName,
+  groupVersionPrefix,
+  LIST_PARAMETERS,
+  metaSchemas,
+  operationGroup,
+  PATCH,
+  PATCH_PARAMETERS,
+  type QueryParameter
+} from "./OpenApiSchemas.ts"
 import { apiVersionOf, type ResourceType } from "./ResourceType.ts"
 import type { TypeRegistry } from "./TypeRegistry.ts"
 
@@ -19,12 +30,7 @@ const ref = (name: string): string => `#/components/schemas/${name}`
 const BUILTIN_PATCH_TYPES = ["application/apply-patch+yaml", "application/json-patch+json", "application/merge-patch+json", "application/strategic-merge-patch+json"]
 const CUSTOM_PATCH_TYPES = ["application/apply-patch+yaml", "application/json-patch+json", "application/merge-patch+json"]
 
-const query = (name: string, description: string, type: "string" | "boolean" | "integer" = "string"): JsonObject => ({
-  name,
-  in: "query",
-  description,
-  schema: { type, uniqueItems: true }
-})
+const query = ({ name, description, type }: QueryParameter): JsonObject => ({ name, in: "query", description, schema: { type, uniqueItems: true } })
 
 const pathParameter = (name: string, description: string): JsonObject => ({
   name,
@@ -34,30 +40,11 @@ const pathParameter = (name: string, description: string): JsonObject => ({
   schema: { type: "string", uniqueItems: true }
 })
 
-const dryRun = query("dryRun", "When present, indicates that modifications should not be persisted. Valid values are: - All: all dry run stages will be processed")
-const fieldManager = query("fieldManager", "fieldManager is a name associated with the actor or entity that is making these changes.")
-const fieldValidation = query(
-  "fieldValidation",
-  "fieldValidation instructs the server on how to handle objects in the request (POST/PUT/PATCH) containing unknown or duplicate fields. Valid values are: - Ignore - Warn - Strict"
-)
-const force = query("force", "Force is going to \"force\" Apply requests. It means user will re-acquire conflicting fields owned by other people.", "boolean")
-const listParameters = [
-  query("allowWatchBookmarks", "allowWatchBookmarks requests watch events with type \"BOOKMARK\".", "boolean"),
-  query("continue", "The continue option should be set when retrieving more results from the server."),
-  query("fieldSelector", "A selector to restrict the list of returned objects by their fields. Defaults to everything."),
-  query("labelSelector", "A selector to restrict the list of returned objects by their labels. Defaults to everything."),
-  query("limit", "limit is a maximum number of responses to return for a list call.", "integer"),
-  query("resourceVersion", "resourceVersion sets a constraint on what resource versions a request may be served from."),
-  query("timeoutSeconds", "Timeout for the list/watch call.", "integer"),
-  query("watch", "Watch for changes to the described resources and return them as a stream of add, update, and remove notifications.", "boolean")
-]
-
-/** `customresourcedefinitions` in `apiextensions.k8s.io` → `ApiextensionsV1`; custom groups read reversed. */
-const operationGroup = (type: ResourceType, version: string): string => {
-  const capitalize = (word: string): string => word.charAt(0).toUpperCase() + word.slice(1)
-  const labels = type.group === "" ? ["core"] : type.custom ? type.group.split(".").reverse() : type.group.replace(/\.k8s\.io$/, "").split(".")
-  return `${labels.flatMap((l) => l.split("-")).map(capitalize).join("")}${capitalize(version)}`
-}
+const patchParameters = PATCH_PARAMETERS.map(query)
+const writeParameters = PATCH_PARAMETERS.filter((p) => p.name !== "force").map(query)
+const deleteParameters = PATCH_PARAMETERS.filter((p) => p.name === "dryRun").map(query)
+const listParameters = LIST_PARAMETERS.map(query)
+const pretty = query({ name: "pretty", description: "If 'true', then the output is pretty printed.", type: "string" })
 
 const operations = (type: ResourceType, version: string): Readonly<Record<string, JsonObject>> => {
   const group = operationGroup(type, version)
@@ -82,7 +69,7 @@ const operations = (type: ResourceType, version: string): Readonly<Record<string
   const body = (schema: JsonObject): JsonObject => ({ requestBody: { content: { "*/*": { schema } }, required: true } })
   const patch = (status: boolean): JsonObject =>
     operation(status ? "patchStatus" : "patch", "patch", `partially update ${status ? "status of " : ""}the specified ${type.kind}`, {
-      parameters: [dryRun, fieldManager, fieldValidation, force],
+      parameters: patchParameters,
       requestBody: {
         content: Object.fromEntries((type.custom ? CUSTOM_PATCH_TYPES : BUILTIN_PATCH_TYPES).map((t) => [t, { schema: { $ref: ref(PATCH) } }])),
         required: true
@@ -90,26 +77,26 @@ const operations = (type: ResourceType, version: string): Readonly<Record<string
       responses: ok(objectSchema, true)
     })
   const write = (action: string, verb: string, what: string): JsonObject =>
-    operation(action, verb, what, { parameters: [dryRun, fieldManager, fieldValidation], ...body(objectSchema), responses: ok(objectSchema, true) })
+    operation(action, verb, what, { parameters: writeParameters, ...body(objectSchema), responses: ok(objectSchema, true) })
   const list = operation("list", "list", `list or watch objects of kind ${type.kind}`, { parameters: listParameters, responses: ok(listSchema) })
-  const prefix = type.group === "" ? `/api/${version}` : `/apis/${type.group}/${version}`
-  const collection = type.namespaced ? `${prefix}/namespaces/{namespace}/${type.plural}` : `${prefix}/${type.plural}`
+  const prefix = groupVersionPrefix(type, version)
+  const collection = collectionPath(type, version)
   const scopeParameters = type.namespaced ? [pathParameter("namespace", "object name and auth scope, such as for teams and projects")] : []
   const item = (extra: ReadonlyArray<JsonObject>): JsonObject => ({
-    parameters: [pathParameter("name", `name of the ${type.kind}`), ...scopeParameters, query("pretty", "If 'true', then the output is pretty printed."), ...extra]
+    parameters: [pathParameter("name", `name of the ${type.kind}`), ...scopeParameters, pretty, ...extra]
   })
   const paths: Record<string, JsonObject> = {
     [collection]: {
       get: list,
       post: write("post", "create", `create a ${type.kind}`),
       delete: operation("deletecollection", "deleteCollection", `delete collection of ${type.kind}`, { parameters: listParameters, responses: ok({ type: "object" }) }),
-      parameters: [...scopeParameters, query("pretty", "If 'true', then the output is pretty printed.")]
+      parameters: [...scopeParameters, pretty]
     },
     [`${collection}/{name}`]: {
       get: operation("get", "read", `read the specified ${type.kind}`, { responses: ok(objectSchema) }),
       put: write("put", "replace", `replace the specified ${type.kind}`),
       patch: patch(false),
-      delete: operation("delete", "delete", `delete a ${type.kind}`, { parameters: [dryRun], responses: ok({ type: "object" }) }),
+      delete: operation("delete", "delete", `delete a ${type.kind}`, { parameters: deleteParameters, responses: ok({ type: "object" }) }),
       ...item([])
     }
   }

@@ -157,6 +157,21 @@ describe("kubectl apply of an operator's built-in objects", () => {
   })
 })
 
+describe("kubectl diff and server-side dry runs", () => {
+  it("shows what a changed manifest would change, and a server dry run changes nothing", async () => {
+    const since = Date.now()
+    const before = emulator.store.resourceVersion
+    const diff = await kubectl.run(["diff", "-f", "-"], manifests("nginx:1.29", 9443))
+    expect(diff.code).toBe(1) // kubectl diff exits 1 when there are differences
+    expect(diff.stdout).toMatch(/^-\s+image: nginx:1\.28$/m)
+    expect(diff.stdout).toMatch(/^\+\s+image: nginx:1\.29$/m)
+    const dryRun = await kubectl.ok(["apply", "--dry-run=server", "-f", "-"], manifests("nginx:1.29", 9443))
+    expect(dryRun).toContain("deployment.apps/web configured (server dry run)")
+    expect(emulator.store.resourceVersion).toBe(before)
+    expect(emulator.log.writes(since).filter((e) => e.method === "PATCH").every((e) => e.query["dryRun"] === "All")).toBe(true)
+  })
+})
+
 describe("kubectl get tables of built-ins", () => {
   it("prints the apiserver's columns, -o wide adding the priority ones", async () => {
     const services = await kubectl.ok(["get", "services", "-n", "shop", "-o", "wide"])

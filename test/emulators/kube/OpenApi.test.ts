@@ -105,6 +105,15 @@ describe("/openapi/v2", () => {
     for (const ref of refs(document)) expect(Object.keys(definitions)).toContain(ref.replace("#/definitions/", ""))
   })
 
+  it("lists every served kind's PATCH operation with dryRun, and no consumes (kubectl keeps its compiled-in patch strategies)", () => {
+    const paths = object(openApiV2Document(registryWithOda())["paths"])
+    const patch = object(at(paths, ODA_ITEM_PATH, "patch"))
+    expect(patch["x-kubernetes-group-version-kind"]).toEqual({ group: "oda.tmforum.org", kind: "ExposedAPI", version: "v1" })
+    expect(patch["parameters"]).toContainEqual(expect.objectContaining({ name: "dryRun", in: "query", type: "string" }))
+    expect(patch).not.toHaveProperty("consumes")
+    expect(Object.keys(paths)).toEqual(expect.arrayContaining(["/api/v1/namespaces/{name}", "/apis/apps/v1/namespaces/{namespace}/deployments/{name}"]))
+  })
+
   it("converts structural schemas the way apiextensions-apiserver does for v2", () => {
     const converted = toOpenApiV2Schema({
       type: "object",
@@ -152,6 +161,15 @@ describe("/openapi/v2", () => {
     const valueSchema = message(message(labels, 21) ?? new Uint8Array(), 1) ?? new Uint8Array()
     expect(strings(message(valueSchema, 22) ?? new Uint8Array(), 1)).toEqual(["string"])
     expect(messages(kind, 24)).toEqual([])
+    const servicePatch = named(message(bytes, 8) ?? new Uint8Array(), 2).get("/api/v1/namespaces/{namespace}/services/{name}") ?? new Uint8Array()
+    const operation = message(servicePatch, 8) ?? new Uint8Array()
+    expect(string(operation, 5)).toBe("patchCoreV1NamespacedService")
+    // ParametersItem.parameter (1) → Parameter.non_body_parameter (2) → NonBodyParameter.query_parameter_sub_schema (3) → name (4)
+    const nested = (bytes: Uint8Array, ...fields: ReadonlyArray<number>): Uint8Array => fields.reduce((b, f) => message(b, f) ?? new Uint8Array(), bytes)
+    const queryNames = messages(operation, 8).map((item) => string(nested(item, 1, 2, 3), 4))
+    expect(queryNames).toEqual(["dryRun", "fieldManager", "fieldValidation", "force"])
+    const operationGvk = string(named(operation, 13).get("x-kubernetes-group-version-kind") ?? new Uint8Array(), 2)
+    expect(JSON.parse(operationGvk ?? "null")).toEqual({ group: "", kind: "Service", version: "v1" })
   })
 })
 
