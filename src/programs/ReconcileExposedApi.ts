@@ -69,6 +69,12 @@ const implementationReady = (intent: ApiIntent) =>
       Effect.map((list) => hasReadyEndpoint(list.items))
     ))
 
+/** The Ready Event's text: where the API is published, or that it is reachable through its Ingress only. */
+const readyNote = (apiStatus: unknown): string => {
+  const url = typeof apiStatus === "object" && apiStatus !== null ? Reflect.get(apiStatus, "url") : undefined
+  return typeof url === "string" && url !== "" ? `published at ${url}` : "ready behind its Ingress (not published to the gateway by design)"
+}
+
 interface StatusInputs {
   readonly api: ExposedApi
   readonly intent: ApiIntent | undefined
@@ -114,7 +120,7 @@ const finishStatus = ({ api, book, intent, publication, ready }: StatusInputs) =
         type: "Normal",
         reason: "Ready",
         action: "Publish",
-        note: typeof apiStatus === "object" && apiStatus !== null ? `published at ${String(Reflect.get(apiStatus, "url"))}` : "published"
+        note: readyNote(apiStatus)
       })
     }
     return wrote
