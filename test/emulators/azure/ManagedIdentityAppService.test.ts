@@ -1,31 +1,24 @@
-import { ManagedIdentityCredential } from "@azure/identity"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { startAzureEmulator, type AzureEmulator } from "../../../src/emulators/azure/AzureEmulator.ts"
-import { setEnv } from "./Env.ts"
 import { rawRequest } from "./HttpsClient.ts"
+import { tokenFromFreshProcess } from "./ManagedIdentityHarness.ts"
 
-// MSAL picks the managed-identity source once per process, so the App Service source has this file to itself.
+// MSAL picks the managed-identity source once per process: every token here comes from a process of its own.
 describe("managed identity, App Service source (IDENTITY_ENDPOINT + IDENTITY_HEADER)", () => {
   let azure: AzureEmulator
-  let restoreEnv = (): void => {}
+  let appService: Record<string, string> = {}
 
   beforeAll(async () => {
     azure = await startAzureEmulator({ seedKeyVault: false })
-    restoreEnv = setEnv({
-      IDENTITY_ENDPOINT: `${azure.authorityHost}/msi/token`,
-      IDENTITY_HEADER: azure.entra.managedIdentities.identityHeader(),
-      IDENTITY_SERVER_THUMBPRINT: undefined
-    })
+    appService = { IDENTITY_ENDPOINT: `${azure.authorityHost}/msi/token`, IDENTITY_HEADER: azure.entra.managedIdentities.identityHeader() }
   })
   afterAll(async () => {
-    restoreEnv()
     await azure.close()
   })
 
   it("issues tokens for the system-assigned and a user-assigned identity", async () => {
-    const system = new ManagedIdentityCredential({ tlsOptions: { ca: azure.caPem } })
-    const token = await system.getToken("https://vault.azure.net/.default")
-    expect(await azure.entra.verifyBearer(`Bearer ${token.token}`, ["https://vault.azure.net"])).toMatchObject({
+    const token = await tokenFromFreshProcess(appService, { scope: "https://vault.azure.net/.default", caPem: azure.caPem })
+    expect(await azure.entra.verifyBearer(`Bearer ${token}`, ["https://vault.azure.net"])).toMatchObject({
       ok: true,
       claims: { appid: azure.entra.managedIdentities.systemAssigned().clientId, tid: azure.entra.tenantId() }
     })
@@ -35,9 +28,12 @@ describe("managed identity, App Service source (IDENTITY_ENDPOINT + IDENTITY_HEA
     expect(request?.headers["x-identity-header"]).toBe(azure.entra.managedIdentities.identityHeader())
 
     const userAssigned = azure.entra.managedIdentities.addUserAssigned()
-    const user = new ManagedIdentityCredential({ clientId: userAssigned.clientId, tlsOptions: { ca: azure.caPem } })
-    const userToken = await user.getToken("https://management.azure.com/.default")
-    expect(await azure.entra.verifyBearer(`Bearer ${userToken.token}`, ["https://management.azure.com"])).toMatchObject({
+    const userToken = await tokenFromFreshProcess(appService, {
+      scope: "https://management.azure.com/.default",
+      caPem: azure.caPem,
+      clientId: userAssigned.clientId
+    })
+    expect(await azure.entra.verifyBearer(`Bearer ${userToken}`, ["https://management.azure.com"])).toMatchObject({
       ok: true,
       claims: { appid: userAssigned.clientId, oid: userAssigned.objectId }
     })

@@ -1,33 +1,25 @@
-import { ManagedIdentityCredential } from "@azure/identity"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { startAzureEmulator, type AzureEmulator } from "../../../src/emulators/azure/AzureEmulator.ts"
-import { setEnv } from "./Env.ts"
 import { rawRequest } from "./HttpsClient.ts"
+import { tokenFromFreshProcess } from "./ManagedIdentityHarness.ts"
 
-// MSAL picks the managed-identity source once per process, so the IMDS source has this file to itself.
+// MSAL picks the managed-identity source once per process: the token here comes from a process of its own.
 describe("managed identity, IMDS source (AZURE_POD_IDENTITY_AUTHORITY_HOST)", () => {
   let azure: AzureEmulator
-  let restoreEnv = (): void => {}
 
   beforeAll(async () => {
     azure = await startAzureEmulator({ seedKeyVault: false })
-    restoreEnv = setEnv({
-      IDENTITY_ENDPOINT: undefined,
-      IDENTITY_HEADER: undefined,
-      MSI_ENDPOINT: undefined,
-      IMDS_ENDPOINT: undefined,
-      AZURE_POD_IDENTITY_AUTHORITY_HOST: azure.authorityHost
-    })
   })
   afterAll(async () => {
-    restoreEnv()
     await azure.close()
   })
 
   it("issues a token on the trailing-slash IMDS path with Metadata: true", async () => {
-    const credential = new ManagedIdentityCredential({ tlsOptions: { ca: azure.caPem } })
-    const token = await credential.getToken("https://vault.azure.net/.default")
-    expect(await azure.entra.verifyBearer(`Bearer ${token.token}`, ["https://vault.azure.net"])).toMatchObject({
+    const token = await tokenFromFreshProcess(
+      { AZURE_POD_IDENTITY_AUTHORITY_HOST: azure.authorityHost },
+      { scope: "https://vault.azure.net/.default", caPem: azure.caPem }
+    )
+    expect(await azure.entra.verifyBearer(`Bearer ${token}`, ["https://vault.azure.net"])).toMatchObject({
       ok: true,
       claims: { appid: azure.entra.managedIdentities.systemAssigned().clientId }
     })
