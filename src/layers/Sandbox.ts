@@ -1,7 +1,12 @@
 import { FileSystem, Path } from "@effect/platform"
 import type { PlatformError } from "@effect/platform/Error"
 import { Effect, type Scope } from "effect"
-import { makeAzureEmulator, type AzureEmulator, type AzureEmulatorStartError } from "../emulators/azure/AzureEmulator.ts"
+import {
+  type AzureConnectionFacts,
+  type AzureEmulator,
+  type AzureEmulatorStartError,
+  makeAzureEmulator
+} from "../emulators/azure/AzureEmulator.ts"
 import { kubeEmulator, type KubeEmulator } from "../emulators/kube/KubeEmulator.ts"
 
 export interface SandboxOptions {
@@ -15,18 +20,8 @@ export interface SandboxOptions {
 export interface SandboxContract {
   readonly kubeconfig: string
   readonly kubernetes: { readonly server: string }
-  readonly azure: {
-    readonly caFile: string
-    readonly armEndpoint: string
-    readonly subscriptionId: string
-    readonly resourceGroup: string
-    readonly serviceName: string
-    readonly keyVaultUrl: string
-    readonly authorityHost: string
-    readonly tenantId: string
-    readonly clientId: string
-    readonly clientSecret: string
-  }
+  /** The Azure emulators' connection facts, with the CA as a file instead of PEM text. */
+  readonly azure: Omit<AzureConnectionFacts, "caPem"> & { readonly caFile: string }
 }
 
 export interface Sandbox {

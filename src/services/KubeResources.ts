@@ -1,4 +1,5 @@
 import { Schema } from "effect"
+import { OwnerReference } from "../domain/ExposedApi.ts"
 
 /** What the Kubernetes service addresses and answers with: resource references, object schemas, errors. */
 
@@ -21,15 +22,6 @@ export const Services: ResourceRef = { group: "", version: "v1", plural: "servic
 export const apiVersionOf = (ref: ResourceRef): string => (ref.group === "" ? ref.version : `${ref.group}/${ref.version}`)
 export const describe = (ref: ResourceRef, namespace: string | undefined, name?: string): string =>
   `${ref.plural}${ref.group === "" ? "" : `.${ref.group}`} ${namespace ?? "*"}${name === undefined ? "" : `/${name}`}`
-
-export const OwnerReference = Schema.Struct({
-  apiVersion: Schema.String,
-  kind: Schema.String,
-  name: Schema.String,
-  uid: Schema.String,
-  controller: Schema.optional(Schema.Boolean),
-  blockOwnerDeletion: Schema.optional(Schema.Boolean)
-})
 
 export const ObjectMeta = Schema.Struct({
   name: Schema.String,

@@ -7,24 +7,10 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import type { SandboxContract } from "../../src/layers/Sandbox.ts"
 
 /** `oda-apim-operator sandbox --no-operator`: the emulators as a newcomer or a benchmark starts them. */
-interface Contract {
-  readonly kubeconfig: string
-  readonly kubernetes: { readonly server: string }
-  readonly azure: {
-    readonly caFile: string
-    readonly armEndpoint: string
-    readonly subscriptionId: string
-    readonly resourceGroup: string
-    readonly serviceName: string
-    readonly keyVaultUrl: string
-    readonly authorityHost: string
-    readonly tenantId: string
-    readonly clientId: string
-    readonly clientSecret: string
-  }
-}
+type Contract = SandboxContract
 
 let stateDir: string
 let child: ChildProcess

@@ -4,7 +4,7 @@ import { CrdStrategy } from "./CrdStrategy.ts"
 import { coreEventFromEventsV1, eventsV1FromCoreEvent } from "./EventConversion.ts"
 import { EventValidation } from "./EventValidation.ts"
 import { metadataOf, rfc3339, stringField } from "./ObjectMeta.ts"
-import type { PrinterColumn, ResourceType, ServedVersion } from "./ResourceType.ts"
+import type { ResourceType, ServedVersion } from "./ResourceType.ts"
 import { standardVerbs } from "./ResourceType.ts"
 
 /** The built-in kinds the operator (and kubectl against the sandbox) touches, with kube-apiserver's strategies. */
@@ -23,7 +23,6 @@ interface BuiltinSpec {
   readonly allowCreateOnUpdate?: boolean
   readonly deleteReturnsObject?: boolean
   readonly storage?: string
-  readonly printerColumns?: ReadonlyArray<PrinterColumn>
   readonly fromStorage?: ServedVersion["fromStorage"]
   readonly toStorage?: ServedVersion["toStorage"]
   readonly fieldLabels?: ResourceType["fieldLabels"]
@@ -48,7 +47,7 @@ const builtin = (spec: BuiltinSpec): ResourceType => ({
   versions: [
     {
       name: spec.version,
-      printerColumns: spec.printerColumns ?? [],
+      printerColumns: [], // built-in tables are printed by BuiltinTables.ts, as kube-apiserver has its own printers
       ...(spec.fromStorage === undefined ? {} : { fromStorage: spec.fromStorage }),
       ...(spec.toStorage === undefined ? {} : { toStorage: spec.toStorage })
     }
@@ -81,8 +80,6 @@ const path = (object: JsonObject, ...keys: ReadonlyArray<string>): Json | undefi
   return current
 }
 
-const nameColumn: PrinterColumn = { name: "Name", type: "string", jsonPath: ".metadata.name" }
-const ageColumn: PrinterColumn = { name: "Age", type: "date", jsonPath: ".metadata.creationTimestamp" }
 
 let nextClusterIp = 1
 /** The ClusterIP allocator: 10.96.0.0/16, skipping .0.1 (the kubernetes Service). */
@@ -194,8 +191,7 @@ export const builtinTypes: ReadonlyArray<ResourceType> = [
     shortNames: ["ns"],
     statusSubresource: true,
     prepareForCreate: prepareNamespace,
-    fieldLabels: { "status.phase": (n) => path(n, "status", "phase") },
-    printerColumns: [nameColumn, { name: "Status", type: "string", jsonPath: ".status.phase" }, ageColumn]
+    fieldLabels: { "status.phase": (n) => path(n, "status", "phase") }
   }),
   builtin({
     group: "",
@@ -210,14 +206,7 @@ export const builtinTypes: ReadonlyArray<ResourceType> = [
     validate: BuiltinValidation.service,
     prepareForCreate: prepareService,
     prepareForUpdate: keepAllocatedService,
-    normalize: defaultService,
-    printerColumns: [
-      nameColumn,
-      { name: "Type", type: "string", jsonPath: ".spec.type" },
-      { name: "Cluster-IP", type: "string", jsonPath: ".spec.clusterIP" },
-      { name: "Port(s)", type: "string", jsonPath: ".spec.ports[*].port" },
-      ageColumn
-    ]
+    normalize: defaultService
   }),
   builtin({ group: "", version: "v1", kind: "ConfigMap", plural: "configmaps", namespaced: true, shortNames: ["cm"] }),
   builtin({
@@ -229,8 +218,7 @@ export const builtinTypes: ReadonlyArray<ResourceType> = [
     normalize: normalizeSecret,
     validate: BuiltinValidation.secret,
     decode: BuiltinValidation.decodeSecret,
-    fieldLabels: { type: (s) => s["type"] },
-    printerColumns: [nameColumn, { name: "Type", type: "string", jsonPath: ".type" }, ageColumn]
+    fieldLabels: { type: (s) => s["type"] }
   }),
   builtin({ group: "", version: "v1", kind: "ServiceAccount", plural: "serviceaccounts", namespaced: true, shortNames: ["sa"] }),
   builtin({
@@ -245,14 +233,7 @@ export const builtinTypes: ReadonlyArray<ResourceType> = [
     validate: EventValidation.core,
     decode: BuiltinValidation.decodeEvent,
     normalize: (event) => wholeSeconds(event, ["firstTimestamp", "lastTimestamp"]),
-    fieldLabels: eventFieldLabels,
-    printerColumns: [
-      { name: "Last Seen", type: "date", jsonPath: ".lastTimestamp" },
-      { name: "Type", type: "string", jsonPath: ".type" },
-      { name: "Reason", type: "string", jsonPath: ".reason" },
-      { name: "Object", type: "string", jsonPath: ".involvedObject.name" },
-      { name: "Message", type: "string", jsonPath: ".message" }
-    ]
+    fieldLabels: eventFieldLabels
   }),
   builtin({
     group: "events.k8s.io",
@@ -280,14 +261,7 @@ export const builtinTypes: ReadonlyArray<ResourceType> = [
     shortNames: ["ing"],
     statusSubresource: true,
     tracksGeneration: true,
-    validate: BuiltinValidation.ingress,
-    printerColumns: [
-      nameColumn,
-      { name: "Class", type: "string", jsonPath: ".spec.ingressClassName" },
-      { name: "Hosts", type: "string", jsonPath: ".spec.rules[*].host" },
-      { name: "Address", type: "string", jsonPath: ".status.loadBalancer.ingress[*].ip" },
-      ageColumn
-    ]
+    validate: BuiltinValidation.ingress
   }),
   builtin({ group: "networking.k8s.io", version: "v1", kind: "IngressClass", plural: "ingressclasses", namespaced: false }),
   builtin({
@@ -306,8 +280,7 @@ export const builtinTypes: ReadonlyArray<ResourceType> = [
     plural: "endpointslices",
     namespaced: true,
     tracksGeneration: true,
-    validate: BuiltinValidation.endpointSlice,
-    printerColumns: [nameColumn, { name: "AddressType", type: "string", jsonPath: ".addressType" }, ageColumn]
+    validate: BuiltinValidation.endpointSlice
   }),
   builtin({
     group: "coordination.k8s.io",
@@ -318,8 +291,7 @@ export const builtinTypes: ReadonlyArray<ResourceType> = [
     allowUnconditionalUpdate: false,
     allowCreateOnUpdate: true,
     validate: BuiltinValidation.lease,
-    decode: BuiltinValidation.decodeLease,
-    printerColumns: [nameColumn, { name: "Holder", type: "string", jsonPath: ".spec.holderIdentity" }, ageColumn]
+    decode: BuiltinValidation.decodeLease
   }),
   builtin({
     group: "apps",
@@ -364,7 +336,6 @@ export const builtinTypes: ReadonlyArray<ResourceType> = [
     tracksGeneration: true,
     validate: CrdStrategy.validate,
     prepareForCreate: CrdStrategy.prepareForCreate,
-    normalize: CrdStrategy.normalize,
-    printerColumns: [nameColumn, { name: "Created At", type: "date", jsonPath: ".metadata.creationTimestamp" }]
+    normalize: CrdStrategy.normalize
   })
 ]
