@@ -1,92 +1,20 @@
 #!/usr/bin/env node
-import { Command, Options } from "@effect/cli"
+import { Command } from "@effect/cli"
 import { NodeContext, NodeRuntime } from "@effect/platform-node"
-import { Cause, Console, Duration, Effect, Option } from "effect"
-import { LiveLayer } from "./layers/Live.ts"
-import { startSandbox } from "./layers/Sandbox.ts"
-import { ingressController, installExposedApiCrd, sandboxOperatorLayer } from "./layers/SandboxOperator.ts"
-import { exposedApiController } from "./programs/ExposedApiController.ts"
-import { sandboxLogger } from "./sandbox/SandboxLogger.ts"
-import { startSandboxTour } from "./sandbox/SandboxTour.ts"
+import { Effect } from "effect"
+import { reportFatal } from "./cli/ReportFatal.ts"
+import { runCommand } from "./cli/RunCommand.ts"
+import { sandboxCommand } from "./cli/SandboxCommand.ts"
+import { versionCommand } from "./cli/VersionCommand.ts"
 import { VERSION } from "./Version.ts"
 
-const version = Command.make("version", {}, () => Console.log(VERSION)).pipe(
-  Command.withDescription("Print the operator's version")
-)
-
-const run = Command.make("run", {}, () => Effect.scoped(exposedApiController().pipe(Effect.provide(LiveLayer)))).pipe(
-  Command.withDescription(
-    "Run the operator against the cluster (in-cluster config or KUBECONFIG) and Azure (DefaultAzureCredential); configured by environment variables and Key Vault"
-  )
-)
-
-const sandbox = Command.make(
-  "sandbox",
-  {
-    stateDir: Options.directory("state-dir").pipe(
-      Options.withDefault(".sandbox"),
-      Options.withDescription("Where the kubeconfig, ca.pem, sandbox.json and the sample Components (samples/) are written")
-    ),
-    noOperator: Options.boolean("no-operator").pipe(Options.withDescription("Start only the emulators")),
-    noSamples: Options.boolean("no-samples").pipe(
-      Options.withDescription("Start with no ExposedAPI (the sample Components are still written to DIR/samples for kubectl apply)")
-    ),
-    port: Options.integer("port").pipe(
-      Options.optional,
-      Options.withDescription("Port of the Kubernetes API emulator (default: a free port)")
-    ),
-    resyncInterval: Options.text("resync-interval").pipe(
-      Options.withDefault("2 minutes"),
-      Options.withDescription("How often every ExposedAPI is re-checked against APIM (the RESYNC_INTERVAL of run)")
-    )
-  },
-  ({ noOperator, noSamples, port, resyncInterval, stateDir }) =>
-    Effect.scoped(
-      Effect.gen(function*() {
-        const resync = Duration.decodeUnknown(resyncInterval)
-        if (Option.isNone(resync)) return yield* Effect.fail(new Error(`--resync-interval: "${resyncInterval}" is not a duration (e.g. "2 minutes", "30 seconds")`))
-        const started = yield* startSandbox({ stateDir, kubePort: Option.getOrUndefined(port) })
-        yield* Console.log(`Kubernetes API emulator: ${started.contract.kubernetes.server}`)
-        yield* Console.log(`Azure Resource Manager:  ${started.contract.azure.armEndpoint}`)
-        yield* Console.log(`Key Vault:               ${started.contract.azure.keyVaultUrl}`)
-        yield* Console.log(`Entra ID:                ${started.contract.azure.authorityHost}`)
-        yield* Console.log(`kubeconfig:              ${started.kubeconfigPath}`)
-        yield* Console.log(`sandbox contract:        ${started.contractPath}`)
-        yield* Console.log(`Try: kubectl --kubeconfig ${started.kubeconfigPath} get exposedapis -A`)
-        if (noOperator) return yield* Effect.never
-        yield* installExposedApiCrd(started.kube)
-        yield* ingressController(started.kube)
-        yield* startSandboxTour(started, { samples: !noSamples, colors: process.stdout.isTTY === true })
-        return yield* exposedApiController().pipe(
-          Effect.provide(sandboxOperatorLayer(started.kube, started.azure, { resyncInterval: resync.value }))
-        )
-      })
-    ).pipe(Effect.provide(sandboxLogger))
-).pipe(Command.withDescription("Run the operator on its embedded sandbox: Kubernetes and Azure emulators on loopback"))
-
+/** The command line: each command lives in src/cli/; this file only composes them and runs the program. */
 const root = Command.make("oda-apim-operator").pipe(
   Command.withDescription("Publish TM Forum ODA ExposedAPIs to Azure API Management"),
-  Command.withSubcommands([run, sandbox, version])
+  Command.withSubcommands([runCommand, sandboxCommand, versionCommand])
 )
 
-const cli = Command.run(root, { name: "oda-apim-operator", version: VERSION })
-
-/** Fatal errors on stderr as one readable message (the error's own), not a stack trace; exit code 1. */
-const reportFatal = <A, E, R>(program: Effect.Effect<A, E, R>) =>
-  program.pipe(
-    Effect.tapErrorCause((cause) =>
-      Cause.isInterruptedOnly(cause)
-        ? Effect.void
-        : Console.error(
-          Cause.failureOption(cause).pipe(
-            Option.map((error) => `oda-apim-operator: ${error instanceof Error || (typeof error === "object" && error !== null && "message" in error) ? String(Reflect.get(error, "message")) : String(error)}`),
-            Option.getOrElse(() => Cause.pretty(cause))
-          )
-        )
-    )
-  )
-
-cli(process.argv).pipe(
+Command.run(root, { name: "oda-apim-operator", version: VERSION })(process.argv).pipe(
   reportFatal,
   Effect.provide(NodeContext.layer),
   NodeRuntime.runMain({ disablePrettyLogger: true, disableErrorReporting: true })
