@@ -1,5 +1,5 @@
-import { isJsonArray, isJsonObject, type Json, type JsonObject } from "../Json.ts"
-import { admit, checkIncoming, type FieldValidation } from "./Admission.ts"
+import { isJsonObject, type Json, type JsonObject } from "../Json.ts"
+import { admit, checkIncoming } from "./Admission.ts"
 import { byNamespaceThenName, compileSelection, paginate, type Selection } from "./ListQuery.ts"
 import {
   deepEqual,
@@ -18,9 +18,7 @@ import {
   withMetadata,
   without
 } from "./ObjectMeta.ts"
-import { applyJsonPatch, decodeObjectPatch, mergePatch, strategicMergePatch, strategicSchemas } from "./Patch.ts"
 import { apiVersionOf, qualifiedResource, servedVersion, validationKindOf, type ResourceType, type ServedVersion } from "./ResourceType.ts"
-import { applySchemaDefaults } from "./StructuralSchema.ts"
 import {
   alreadyExists,
   badRequest,
@@ -30,59 +28,24 @@ import {
   invalid,
   notFound,
   success,
-  unsupportedMediaType,
-  type Status
+  unsupportedMediaType
 } from "./Status.ts"
+import { applyConfiguration, applyPatch } from "./PatchDispatch.ts"
+import { render, toStorage } from "./Rendering.ts"
+import type {
+  DeleteOptions,
+  DeleteResult,
+  ListOptions,
+  PatchType,
+  PropagationPolicy,
+  Scope,
+  StoreOptions,
+  WriteOptions,
+  WriteResult
+} from "./StoreTypes.ts"
 import { TypeRegistry } from "./TypeRegistry.ts"
 import { composeUpdate, deletionFieldsSetOnLiveObject, nonMetadataChanged, pendingFinalizers } from "./UpdateRules.ts"
 import { WatchHub, type StoredEvent, type Watcher, type WatchSink } from "./WatchHub.ts"
-
-/** Where a request points: a kind, the version it speaks, and the namespace ("" when cluster-scoped or all). */
-export interface Scope {
-  readonly type: ResourceType
-  readonly version: string
-  readonly namespace: string
-}
-
-export interface WriteOptions {
-  readonly dryRun?: boolean | undefined
-  readonly fieldValidation?: FieldValidation | undefined
-  readonly fieldManager?: string | undefined
-  readonly subresource?: "status" | undefined
-}
-
-export interface WriteResult {
-  readonly object: JsonObject
-  readonly created: boolean
-  readonly warnings: ReadonlyArray<string>
-}
-
-export type PatchType = "json" | "merge" | "strategic" | "apply"
-
-export type PropagationPolicy = "Background" | "Foreground" | "Orphan"
-
-export interface DeleteOptions {
-  readonly propagationPolicy?: PropagationPolicy | undefined
-  readonly orphanDependents?: boolean | undefined
-  readonly preconditions?: { readonly uid?: string | undefined; readonly resourceVersion?: string | undefined } | undefined
-  readonly dryRun?: boolean | undefined
-}
-
-export interface DeleteResult {
-  readonly body: JsonObject | Omit<Status, "code">
-  readonly code: 200 | 202
-}
-
-export interface ListOptions extends Selection {
-  readonly limit?: number | undefined
-  readonly continue?: string | undefined
-}
-
-export interface StoreOptions {
-  /** Watch events retained for resuming; older resume points get 410 Expired. */
-  readonly historySize?: number
-  readonly now?: () => Date
-}
 
 const NAMESPACES = "/namespaces"
 
@@ -127,7 +90,7 @@ export class Store {
   // ---- reads ----
 
   get(scope: Scope, name: string): JsonObject {
-    return this.render(scope, this.require(scope, name))
+    return render(scope, this.require(scope, name))
   }
 
   list(scope: Scope, options: ListOptions = {}): JsonObject {
@@ -135,7 +98,7 @@ export class Store {
     const sorted = [...this.bucket(scope.type).values()].filter(matches).sort(byNamespaceThenName)
     const page = paginate(sorted, String(this.revision), options.limit, options.continue)
     const items = page.items.map((o) => {
-      const rendered = this.render(scope, o)
+      const rendered = render(scope, o)
       // built-in list items carry no apiVersion/kind; custom resource items do
       return scope.type.custom ? rendered : without(without(rendered, "apiVersion"), "kind")
     })
@@ -172,11 +135,11 @@ export class Store {
    */
   watch(scope: Scope, selection: Selection & { readonly resourceVersion?: string | undefined }, sink: WatchSink): Watcher | "expired" {
     const matches = compileSelection(scope.type, { ...selection, namespace: scope.namespace })
-    const request = { storage: scope.type.storage, matches, render: (o: JsonObject) => this.render(scope, o), sink }
+    const request = { storage: scope.type.storage, matches, render: (o: JsonObject) => render(scope, o), sink }
     const from = selection.resourceVersion
     if (from === undefined || from === "" || from === "0") {
       for (const object of [...this.bucket(scope.type).values()].filter(matches).sort(byNamespaceThenName)) {
-        sink.send("ADDED", this.render(scope, object))
+        sink.send("ADDED", render(scope, object))
       }
       return this.hub.add(request)
     }
@@ -220,15 +183,15 @@ export class Store {
       for (let attempt = 1; attempt < 8 && taken(finalName); attempt++) finalName = generateName(base)
       if (taken(finalName)) throw generateNameConflict(qualifiedResource(type), finalName)
     } else if (taken(name)) throw alreadyExists(qualifiedResource(type), name)
-    const stored = this.toStorage(type, version, finalName === name ? object : withMetadata(object, { name: finalName }))
+    const stored = toStorage(type, version, finalName === name ? object : withMetadata(object, { name: finalName }))
     const metadata: JsonObject = {
       uid: newUid(),
       creationTimestamp: rfc3339(this.now()),
       ...(type.tracksGeneration ? { generation: 1 } : { generation: null })
     }
-    if (options.dryRun === true) return { object: this.render(scope, withMetadata(stored, metadata)), created: true, warnings }
+    if (options.dryRun === true) return { object: render(scope, withMetadata(stored, metadata)), created: true, warnings }
     const saved = this.commitCreate(type, withMetadata(stored, metadata))
-    return { object: this.render(scope, saved), created: true, warnings }
+    return { object: render(scope, saved), created: true, warnings }
   }
 
   /** PUT: a full replacement, with kube-apiserver's preconditions (409 on a stale resourceVersion). */
@@ -277,8 +240,8 @@ export class Store {
       }
       throw notFound(qualifiedResource(type), name)
     }
-    const current = this.render(scope, old)
-    const patched = this.applyPatch(type, patchType, current, patch)
+    const current = render(scope, old)
+    const patched = applyPatch(type, patchType, current, patch)
     const candidate = checkIncoming(type, scope.version, scope.namespace, patched, name)
     return this.update(scope, name, old, candidate, options)
   }
@@ -301,7 +264,7 @@ export class Store {
     }
     // delete.go: 202 only when the object was not deleted at once and the client asked orphanDependents=false
     const pendingCode = options.orphanDependents === false ? 202 : 200
-    if (deletionTimestampOf(old) !== undefined) return { body: this.render(scope, old), code: pendingCode }
+    if (deletionTimestampOf(old) !== undefined) return { body: render(scope, old), code: pendingCode }
     const policy = options.propagationPolicy ?? (options.orphanDependents === true ? "Orphan" : "Background")
     const policyFinalizer = policy === "Foreground" ? "foregroundDeletion" : policy === "Orphan" ? "orphan" : undefined
     const finalizers = policyFinalizer === undefined || finalizersOf(old).includes(policyFinalizer)
@@ -318,13 +281,13 @@ export class Store {
       const terminating = type.group === "" && type.kind === "Namespace"
         ? { ...marked, status: { ...(isJsonObject(marked["status"]) ? marked["status"] : {}), phase: "Terminating" } }
         : marked
-      if (options.dryRun === true) return { body: this.render(scope, terminating), code: pendingCode }
-      return { body: this.render(scope, this.commitUpdate(type, old, terminating)), code: pendingCode }
+      if (options.dryRun === true) return { body: render(scope, terminating), code: pendingCode }
+      return { body: render(scope, this.commitUpdate(type, old, terminating)), code: pendingCode }
     }
-    if (options.dryRun === true) return { body: this.render(scope, old), code: 200 }
+    if (options.dryRun === true) return { body: render(scope, old), code: 200 }
     const removed = this.commitDelete(type, old)
     const body = type.deleteReturnsObject
-      ? this.render(scope, removed)
+      ? render(scope, removed)
       : success({ name, ...(type.group === "" ? {} : { group: type.group }), kind: type.plural, uid: uidOf(old) })
     return { body, code: 200 }
   }
@@ -336,7 +299,7 @@ export class Store {
     for (const target of targets) {
       const result = this.delete({ ...scope, namespace: namespaceOf(target) }, nameOf(target), options)
       if (isJsonObject(result.body) && result.body["kind"] !== "Status") items.push(result.body)
-      else items.push(this.render(scope, target))
+      else items.push(render(scope, target))
     }
     return {
       apiVersion: apiVersionOf(scope.type.group, scope.version),
@@ -377,7 +340,7 @@ export class Store {
     if (candidateUid !== "" && candidateUid !== uidOf(old)) {
       throw conflict(qualifiedResource(type), name, `Precondition failed: UID in precondition: ${candidateUid}, UID in object meta: ${uidOf(old)}`)
     }
-    const oldInVersion = this.render(scope, old)
+    const oldInVersion = render(scope, old)
     const composed = composeUpdate(type, options.subresource, candidate, oldInVersion)
     if (deletionTimestampOf(old) !== undefined) {
       const added = finalizersOf(composed).filter((f) => !finalizersOf(old).includes(f))
@@ -395,32 +358,14 @@ export class Store {
       if (immutable.length > 0) throw invalid(validationKindOf(type), name, immutable)
     }
     const { object, warnings } = admit(type, version, composed, oldInVersion, options.fieldValidation ?? "Warn")
-    let stored = this.toStorage(type, version, object)
+    let stored = toStorage(type, version, object)
     const generation = generationOf(old)
     stored = withMetadata(stored, {
       // a client-supplied generation is ignored
       generation: type.tracksGeneration ? (nonMetadataChanged(type, old, stored) ? generation + 1 : generation) : null
     })
-    if (options.dryRun === true) return { object: this.render(scope, stored), created: false, warnings }
-    return { object: this.render(scope, this.commitUpdate(type, old, stored)), created: false, warnings }
-  }
-
-  private applyPatch(type: ResourceType, patchType: PatchType, current: JsonObject, patch: Json): Json {
-    switch (patchType) {
-      case "json":
-        return applyJsonPatch(current, patch)
-      case "merge":
-        return mergePatch(current, decodeObjectPatch("merge", patch))
-      case "apply":
-        // Server-side apply, approximated as a merge of the applied configuration: fields a manager stops
-        // sending are not removed, there are no field-manager conflicts, and list-maps are replaced whole.
-        return mergePatch(current, applyConfiguration(patch))
-      case "strategic": {
-        const body = decodeObjectPatch("strategic", patch)
-        const schema = type.strategicKey === undefined ? undefined : strategicSchemas[type.strategicKey]
-        return schema === undefined ? mergePatch(current, body) : strategicMergePatch(current, body, schema)
-      }
-    }
+    if (options.dryRun === true) return { object: render(scope, stored), created: false, warnings }
+    return { object: render(scope, this.commitUpdate(type, old, stored)), created: false, warnings }
   }
 
   /** Stores a new object: next resourceVersion, ADDED event. */
@@ -512,45 +457,18 @@ export class Store {
     return this.registry.all().find((t) => t.storage === storage && t.group === group)
   }
 
-  private toStorage(type: ResourceType, version: ServedVersion, object: JsonObject): JsonObject {
-    const converted = version.toStorage?.(object) ?? object
-    return { ...converted, apiVersion: apiVersionOf(type.group, type.storageVersion), kind: type.kind }
-  }
-
-  /** A stored object in the version the client speaks, with that version's schema defaults applied on read. */
-  render(scope: Scope, stored: JsonObject): JsonObject {
-    const version = servedVersion(scope.type, scope.version)
-    const converted = version?.fromStorage?.(stored) ?? stored
-    const { apiVersion: _a, kind: _k, ...rest } = converted
-    const rendered: JsonObject = { apiVersion: apiVersionOf(scope.type.group, scope.version), kind: scope.type.kind, ...rest }
-    const schema = version?.schema
-    if (schema === undefined || !hasDefaults(schema)) return rendered
-    const defaulted = applySchemaDefaults(schema, rendered)
-    return isJsonObject(defaulted) ? defaulted : rendered
-  }
 }
 
 const keyOf = (namespace: string, name: string): string => `${namespace}/${name}`
 
-/** An apply configuration must name its apiVersion and kind (the field manager cannot type it otherwise). */
-const applyConfiguration = (patch: Json): JsonObject => {
-  if (!isJsonObject(patch) || stringField(patch, "apiVersion") === undefined || stringField(patch, "kind") === undefined) {
-    throw badRequest("error decoding YAML: Object 'Kind' is missing in apply configuration (apiVersion and kind are required)")
-  }
-  return patch
-}
-
-const defaultsCache = new WeakMap<JsonObject, boolean>()
-const containsDefault = (node: Json): boolean => {
-  if (isJsonArray(node)) return node.some(containsDefault)
-  if (!isJsonObject(node)) return false
-  return "default" in node || Object.values(node).some(containsDefault)
-}
-const hasDefaults = (schema: JsonObject): boolean => {
-  let cached = defaultsCache.get(schema)
-  if (cached === undefined) {
-    cached = containsDefault(schema)
-    defaultsCache.set(schema, cached)
-  }
-  return cached
-}
+export type {
+  DeleteOptions,
+  DeleteResult,
+  ListOptions,
+  PatchType,
+  PropagationPolicy,
+  Scope,
+  StoreOptions,
+  WriteOptions,
+  WriteResult
+} from "./StoreTypes.ts"
