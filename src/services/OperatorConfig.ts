@@ -157,9 +157,9 @@ const resolveTarget = Effect.gen(function*() {
   return { apimServiceName, resourceGroup, subscriptionId, tenantId, clientId }
 })
 
-export const make: Effect.Effect<OperatorSettings, ConfigError.ConfigError | MissingConfiguration | KeyVaultError, AzureIdentity> = Effect.gen(
+/** Every setting for a target resolved elsewhere: `render` takes it from flags and the environment, never from Key Vault. */
+export const settingsFor = (target: AzureTarget): Effect.Effect<OperatorSettings, ConfigError.ConfigError> => Effect.gen(
   function*() {
-    const target = yield* resolveTarget
     const s = yield* settings
     return {
       target,
@@ -196,6 +196,11 @@ export const make: Effect.Effect<OperatorSettings, ConfigError.ConfigError | Mis
       }
     }
   }
+)
+
+export const make: Effect.Effect<OperatorSettings, ConfigError.ConfigError | MissingConfiguration | KeyVaultError, AzureIdentity> = Effect.flatMap(
+  resolveTarget,
+  settingsFor
 )
 
 export const layer: Layer.Layer<OperatorConfig, ConfigError.ConfigError | MissingConfiguration | KeyVaultError, AzureIdentity> = Layer.effect(
