@@ -76,7 +76,8 @@ const toState = (api: ApiContract, etag: string | undefined): ApiState => ({
   description: api.description
 })
 
-const toParameters = (definition: ApiDefinition): ApiCreateOrUpdateParameter => ({
+/** The ARM API contract properties sent for a definition; `render` prints the same ones. */
+export const toParameters = (definition: ApiDefinition): ApiCreateOrUpdateParameter => ({
   displayName: definition.displayName,
   path: definition.path,
   serviceUrl: definition.serviceUrl,
