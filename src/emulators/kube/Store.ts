@@ -30,6 +30,7 @@ import {
   success,
   unsupportedMediaType
 } from "./Status.ts"
+import { checkDeletePreconditions, markedForDeletion } from "./DeleteRules.ts"
 import { applyConfiguration, applyPatch } from "./PatchDispatch.ts"
 import { render, toStorage } from "./Rendering.ts"
 import type {
@@ -251,38 +252,14 @@ export class Store {
     const key = keyOf(scope.namespace, name)
     const old = this.bucket(type).get(key)
     if (old === undefined) throw notFound(qualifiedResource(type), name)
-    const pre = options.preconditions
-    if (pre?.uid !== undefined && pre.uid !== "" && pre.uid !== uidOf(old)) {
-      throw conflict(qualifiedResource(type), name, `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${uidOf(old)}`)
-    }
-    if (pre?.resourceVersion !== undefined && pre.resourceVersion !== "" && pre.resourceVersion !== resourceVersionOf(old)) {
-      throw conflict(
-        qualifiedResource(type),
-        name,
-        `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${resourceVersionOf(old) ?? ""}`
-      )
-    }
+    checkDeletePreconditions(type, name, old, options)
     // delete.go: 202 only when the object was not deleted at once and the client asked orphanDependents=false
     const pendingCode = options.orphanDependents === false ? 202 : 200
     if (deletionTimestampOf(old) !== undefined) return { body: render(scope, old), code: pendingCode }
-    const policy = options.propagationPolicy ?? (options.orphanDependents === true ? "Orphan" : "Background")
-    const policyFinalizer = policy === "Foreground" ? "foregroundDeletion" : policy === "Orphan" ? "orphan" : undefined
-    const finalizers = policyFinalizer === undefined || finalizersOf(old).includes(policyFinalizer)
-      ? finalizersOf(old)
-      : [...finalizersOf(old), policyFinalizer]
-    const graceful = withMetadata(old, { finalizers: finalizers.length === 0 ? null : [...finalizers] })
-    if (pendingFinalizers(type, graceful).length > 0) {
-      const generation = generationOf(old)
-      const marked = withMetadata(graceful, {
-        deletionTimestamp: rfc3339(this.now()),
-        deletionGracePeriodSeconds: 0,
-        ...(generation > 0 ? { generation: generation + 1 } : {})
-      })
-      const terminating = type.group === "" && type.kind === "Namespace"
-        ? { ...marked, status: { ...(isJsonObject(marked["status"]) ? marked["status"] : {}), phase: "Terminating" } }
-        : marked
-      if (options.dryRun === true) return { body: render(scope, terminating), code: pendingCode }
-      return { body: render(scope, this.commitUpdate(type, old, terminating)), code: pendingCode }
+    const marked = markedForDeletion(type, old, options, this.now())
+    if (marked !== undefined) {
+      if (options.dryRun === true) return { body: render(scope, marked), code: pendingCode }
+      return { body: render(scope, this.commitUpdate(type, old, marked)), code: pendingCode }
     }
     if (options.dryRun === true) return { body: render(scope, old), code: 200 }
     const removed = this.commitDelete(type, old)
