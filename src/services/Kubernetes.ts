@@ -64,13 +64,8 @@ interface Reply {
   readonly body: unknown
 }
 
-const safeParse = (text: string): unknown => {
-  try {
-    return JSON.parse(text)
-  } catch {
-    return text
-  }
-}
+/** The answer as JSON, or its text when it is not JSON (an error page from a proxy, say). */
+const safeParse = (text: string): unknown => Option.getOrElse(Schema.decodeUnknownOption(Schema.parseJson())(text), () => text)
 
 const messageOf = (body: unknown, status: number): string =>
   typeof body === "object" && body !== null && "message" in body && typeof body.message === "string" ? body.message : `HTTP ${status}`
