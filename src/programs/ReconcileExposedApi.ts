@@ -43,7 +43,7 @@ export const policySettings = (s: OperatorSettings): PolicySettings => ({
 })
 
 /** Metrics APIs are exposed through the Ingress only; they never reach the public gateway. */
-const publishedToApim = (intent: ApiIntent): boolean => intent.apiType === "openapi" || intent.apiType === "mcp"
+export const publishedToApim = (intent: ApiIntent): boolean => intent.apiType === "openapi" || intent.apiType === "mcp"
 
 const recordedPublication = (api: ExposedApi): { readonly documentHash: string | undefined } => {
   const publication = api.status?.["publication"]
