@@ -2,6 +2,7 @@ import { ApiManagementClient, type ApiCreateOrUpdateParameter, type ApiContract 
 import type { TokenCredential } from "@azure/identity"
 import { Context, Duration, Effect, Layer, Option, Schema, type Scope } from "effect"
 import type { ApiDefinition, ApiState } from "../domain/ApiDefinition.ts"
+import { type ApimCatalogApi, makeCatalog } from "./ApimCatalog.ts"
 import { type ApimError, ApimUnavailable, classifyApimFailure } from "./ApimErrors.ts"
 import { type Budget, defaultReadBudget, defaultWriteBudget, installArmBudget } from "./ArmBudget.ts"
 import { AzureIdentity } from "./AzureIdentity.ts"
@@ -25,7 +26,8 @@ export interface ServiceInfo {
   readonly developerPortalUrl: string | undefined
 }
 
-export interface ApimApi {
+/** Operations on APIs and their policies here; on products, subscriptions, tags and fragments in ApimCatalog.ts. */
+export interface ApimApi extends ApimCatalogApi {
   readonly service: () => Effect.Effect<ServiceInfo, ApimError>
   readonly getApi: (apiId: string) => Effect.Effect<Option.Option<ApiState>, ApimError>
   /** Creates or updates; `ifMatch` makes it conditional on the ETag we last saw (412 -> ApimConflict). */
@@ -195,7 +197,7 @@ export const make = (credential: TokenCredential, options: ApimOptions): Effect.
         )
       )
 
-    return { service, getApi, putApi, deleteApi, getPolicy, putPolicy, ensureOpenIdProvider }
+    return { service, getApi, putApi, deleteApi, getPolicy, putPolicy, ensureOpenIdProvider, ...makeCatalog(client, rg, svc, arm) }
   })
 
 export const layer = (credential: TokenCredential, options: ApimOptions): Layer.Layer<Apim> => Layer.scoped(Apim, make(credential, options))
