@@ -19,6 +19,7 @@ import { timeToReady } from "../Metrics.ts"
 import { EndpointSlices, ExposedApis, Ingresses } from "../services/KubeResources.ts"
 import { Kubernetes } from "../services/Kubernetes.ts"
 import { OperatorConfig, type OperatorSettings } from "../services/OperatorConfig.ts"
+import { policySettingsOf } from "../services/PolicySettingsConfig.ts"
 import { Recorder } from "../services/Recorder.ts"
 import { OperatorEnvironment } from "./Bootstrap.ts"
 import { Outcome } from "./Controller.ts"
@@ -37,10 +38,7 @@ export const intentSettings = (s: OperatorSettings): IntentSettings => ({
   allowJwtOptOut: s.allowJwtOptOut
 })
 
-export const policySettings = (s: OperatorSettings): PolicySettings => ({
-  openIdConfigUrl: s.openIdMetadataUrl,
-  audiences: s.jwtAudiences
-})
+export const policySettings = (s: OperatorSettings): PolicySettings => policySettingsOf(s)
 
 /** Metrics APIs are exposed through the Ingress only; they never reach the public gateway. */
 export const publishedToApim = (intent: ApiIntent): boolean => intent.apiType === "openapi" || intent.apiType === "mcp"

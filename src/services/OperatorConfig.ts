@@ -1,6 +1,7 @@
 import { Config, type ConfigError, Context, Duration, Effect, Layer, Option, Redacted, Schema } from "effect"
 import { AzureIdentity } from "./AzureIdentity.ts"
 import { type KeyVaultError, make as makeKeyVault } from "./KeyVault.ts"
+import { checkPolicySettings, type JwtClaimSettings, jwtClaimSettings } from "./PolicySettingsConfig.ts"
 import type { ProxySettings } from "./ProxyRoute.ts"
 import {
   booleanSetting,
@@ -43,6 +44,8 @@ export interface OperatorSettings {
   readonly jwtAudiences: ReadonlyArray<string>
   readonly jwtValidationDefault: boolean
   readonly allowJwtOptOut: boolean
+  /** Accepted issuers, required claims and the refusal message of validate-jwt. */
+  readonly jwtClaims: JwtClaimSettings
   readonly quotaRenewalPeriodSeconds: number
   readonly apiKeyHeaderName: string
   readonly apiKeyQueryName: string
@@ -99,6 +102,7 @@ const settings = Config.all({
   jwtAudiences: listSetting("JWT_AUDIENCES", "Accepted `aud` values (default: AAD_CLIENT_ID and api://AAD_CLIENT_ID)"),
   jwtValidationDefault: booleanSetting("JWT_VALIDATION", true, "Validate JWTs on every published API unless it opts out"),
   allowJwtOptOut: booleanSetting("ALLOW_JWT_OPT_OUT", false, "Honour the oda.tmforum.org/jwt-validation: disabled annotation"),
+  jwtClaims: jwtClaimSettings,
   quotaRenewalPeriodSeconds: integerSetting("QUOTA_RENEWAL_PERIOD_SECONDS", 86_400, "Renewal period of spec.quota counters"),
   apiKeyHeaderName: stringSetting("API_KEY_HEADER", "Ocp-Apim-Subscription-Key", "Header carrying API keys (apiKeyVerification)"),
   apiKeyQueryName: stringSetting("API_KEY_QUERY", "subscription-key", "Query parameter carrying API keys (apiKeyVerification)"),
@@ -161,7 +165,7 @@ const resolveTarget = Effect.gen(function*() {
 export const settingsFor = (target: AzureTarget): Effect.Effect<OperatorSettings, ConfigError.ConfigError> => Effect.gen(
   function*() {
     const s = yield* settings
-    return {
+    const resolved: OperatorSettings = {
       target,
       armEndpoint: s.armEndpoint,
       ingressClassName: s.ingressClassName,
@@ -176,6 +180,7 @@ export const settingsFor = (target: AzureTarget): Effect.Effect<OperatorSettings
       jwtAudiences: s.jwtAudiences.length > 0 ? s.jwtAudiences : [target.clientId, `api://${target.clientId}`],
       jwtValidationDefault: s.jwtValidationDefault,
       allowJwtOptOut: s.allowJwtOptOut,
+      jwtClaims: s.jwtClaims,
       quotaRenewalPeriodSeconds: s.quotaRenewalPeriodSeconds,
       apiKeyHeaderName: s.apiKeyHeaderName,
       apiKeyQueryName: s.apiKeyQueryName,
@@ -195,6 +200,9 @@ export const settingsFor = (target: AzureTarget): Effect.Effect<OperatorSettings
         proxy: { httpsProxy: s.httpsProxy, httpProxy: s.httpProxy, noProxy: s.noProxy }
       }
     }
+    // a policy that cannot be built from the settings would fail every API: stop here, naming the setting
+    yield* checkPolicySettings(resolved)
+    return resolved
   }
 )
 
