@@ -52,8 +52,8 @@ const ingressAddressFlag = Options.text("ingress-address").pipe(
   Options.withDescription("The address the ingress controller would give the Ingress (default: a placeholder in serviceUrl)")
 )
 
-const optionalText = (name: string, description: string) =>
-  Options.text(name).pipe(Options.optional, Options.withDescription(description))
+const optionalText = (name: string, pseudoName: string, description: string) =>
+  Options.text(name).pipe(Options.withPseudoName(pseudoName), Options.optional, Options.withDescription(description))
 
 /** Skipped kinds and missing ExposedAPIs: each file given must hold at least one ExposedAPI. */
 const selectExposedApis = (files: ReadonlyArray<string>, manifests: ReadonlyArray<Manifest>) =>
@@ -127,12 +127,13 @@ export const renderCommand = Command.make(
     output,
     namespace: Options.text("namespace").pipe(
       Options.withAlias("n"),
+      Options.withPseudoName("NAMESPACE"),
       Options.withDefault("default"),
       Options.withDescription("Namespace of manifests that name none")
     ),
-    tenantId: optionalText("tenant-id", "Entra tenant of the JWT issuer (default: AAD_TENANT_ID, else a placeholder)"),
-    clientId: optionalText("client-id", "Entra client id the JWT audiences default to (default: AAD_CLIENT_ID, else a placeholder)"),
-    ingressClass: optionalText("ingress-class", "Ingress class of the Ingress (default: INGRESS_CLASS, else istio)"),
+    tenantId: optionalText("tenant-id", "TENANT", "Entra tenant of the JWT issuer (default: AAD_TENANT_ID, else a placeholder)"),
+    clientId: optionalText("client-id", "CLIENT", "Entra client id the JWT audiences default to (default: AAD_CLIENT_ID, else a placeholder)"),
+    ingressClass: optionalText("ingress-class", "CLASS", "Ingress class of the Ingress (default: INGRESS_CLASS, else istio)"),
     ingressAddress: ingressAddressFlag,
     fetch: Options.boolean("fetch").pipe(
       Options.withDescription("Fetch each specification document (with run's SPEC_* guards) to show its exact import format; no other network access")

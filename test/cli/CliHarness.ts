@@ -59,3 +59,22 @@ export const cliProcess = (
     child.once("close", (code) => resolve({ stdout: plain(stdout), stderr: plain(stderr), code: code ?? -1 }))
     child.stdin.end(options.stdin ?? "")
   })
+
+/** Flags every command has from @effect/cli itself. */
+export const BUILT_IN_FLAGS: ReadonlyArray<string> = ["--completions", "--log-level", "--help", "--wizard", "--version"]
+
+/** The OPTIONS section of a help text: each option's heading line and the paragraphs under it. */
+export const helpOptions = (help: string): ReadonlyArray<{ readonly flags: ReadonlyArray<string>; readonly paragraphs: ReadonlyArray<string> }> => {
+  const section = help.split(/^OPTIONS$/m)[1]?.split(/^COMMANDS$/m)[0] ?? ""
+  const options: Array<{ flags: Array<string>; paragraphs: Array<string> }> = []
+  for (const line of section.split("\n")) {
+    if (line.trim() === "") continue
+    if (!line.startsWith(" ")) options.push({ flags: [...line.matchAll(/--[a-z][a-z0-9-]*/g)].map((match) => match[0]), paragraphs: [] })
+    else options.at(-1)?.paragraphs.push(line.trim())
+  }
+  return options
+}
+
+/** The command's own flags (`--file`, ...), as its help lists them. */
+export const ownFlags = (help: string): ReadonlyArray<string> =>
+  helpOptions(help).flatMap((option) => option.flags).filter((flag) => !BUILT_IN_FLAGS.includes(flag))
