@@ -1,10 +1,19 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
-import type { JsonObject } from "../../src/emulators/Json.ts"
-import { conditionOf, createSample, eventually, getExposedApi, GROUP, makeWorld, sampleSpec, untilReady, type World } from "./World.ts"
+import { parse as parseYaml } from "yaml"
+import { isJsonObject, type JsonObject } from "../../src/emulators/Json.ts"
+import { readReference } from "../fixtures/Reference.ts"
+import { conditionOf, createSample, eventually, getExposedApi, GROUP, makeWorld, makeWorldWith, sampleSpec, untilReady, type World } from "./World.ts"
 
 const mergePatch = (world: World, namespace: string, name: string, body: JsonObject) =>
   Effect.sync(() => world.kube.objects.patch(`${GROUP}/v1`, "ExposedAPI", namespace, name, "merge", body))
+
+/** The ODA Canvas's own CRD, which checks less than ours: what the operator must report by itself. */
+const canvasCrd = (): JsonObject => {
+  const crd: unknown = parseYaml(readReference("oda/exposedapi-crd.yaml"))
+  if (!isJsonObject(crd)) throw new Error("the reference CRD is not an object")
+  return crd
+}
 
 const apimApi = (world: World, path: string) => world.azure.apim.listApis().find((a) => a.properties["path"] === path)
 
@@ -103,9 +112,9 @@ describe("the operator's lifecycle", () => {
   it.live("reports an invalid spec with a clear condition and a Warning Event, and publishes nothing", () =>
     Effect.scoped(
       Effect.gen(function*() {
-        const world = yield* makeWorld
+        const world = yield* makeWorldWith({ crd: canvasCrd })
         yield* world.startOperator()
-        // wrong in ways the CRD's schema lets through: only the operator can tell
+        // wrong in ways the Canvas's CRD lets through (ours refuses the path and the port): only the operator can tell
         yield* createSample(world, "default", "broken", {
           ...sampleSpec(world, "broken", "/broken"),
           path: "relative/path",
