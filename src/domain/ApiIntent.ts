@@ -125,3 +125,6 @@ export type ApiIntent = typeof ApiIntent.Type
 
 /** The APIM API path: `spec.path` without its leading slash. */
 export const apimPath = (intent: Pick<ApiIntent, "path">): string => intent.path.replace(/^\/+/, "")
+
+/** Metrics APIs are exposed through the Ingress only; they never reach the public gateway. */
+export const publishedToApim = (intent: Pick<ApiIntent, "apiType">): boolean => intent.apiType === "openapi" || intent.apiType === "mcp"

@@ -14,6 +14,16 @@ export const API_PUBLISHED = "ApiPublished"
 export const POLICIES_APPLIED = "PoliciesApplied"
 /** The implementation Service has at least one ready endpoint. */
 export const IMPLEMENTATION_READY = "ImplementationReady"
+/**
+ * Whether API Management still matches what was applied: False (reason DriftDetected) when drift is left as it is
+ * (drift mode report-only), Unknown (reason Paused) while the operator keeps its hands off. Not a Ready gate.
+ */
+export const IN_SYNC = "InSync"
+/**
+ * Whether the implementation's pods admit traffic from the ingress gateway only (setting GATEWAY_ONLY_TRAFFIC);
+ * absent when the setting is off. Not a Ready gate: the API works either way, this is defence in depth.
+ */
+export const GATEWAY_ONLY_TRAFFIC = "GatewayOnlyTraffic"
 
 /**
  * What Ready is made of. ImplementationReady is reported but does not gate Ready: Ready says the operator has
@@ -99,6 +109,10 @@ export const setCondition = (conditions: ReadonlyArray<Condition>, next: Conditi
   }
   return current === undefined ? [...conditions, updated] : conditions.map((condition) => (condition === current ? updated : condition))
 }
+
+/** `conditions` without `type`; the very same array when there was none. */
+export const removeCondition = (conditions: ReadonlyArray<Condition>, type: string): ReadonlyArray<Condition> =>
+  conditions.some((condition) => condition.type === type) ? conditions.filter((condition) => condition.type !== type) : conditions
 
 const sameCondition = (a: Condition, b: Condition): boolean =>
   a.type === b.type &&

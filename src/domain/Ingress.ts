@@ -50,13 +50,27 @@ export interface IngressOwner {
   readonly metadata: { readonly name: string; readonly namespace: string; readonly uid: string }
 }
 
-export const ingressFor = (api: IngressOwner, intent: ApiIntent, settings: { readonly ingressClassName: string }): IngressManifest => {
-  const { name, namespace, uid } = api.metadata
-  const labels: Record<string, string> = { [MANAGED_BY_LABEL]: MANAGED_BY, [EXPOSED_API_LABEL]: name }
+/** The labels of every object the operator creates for an ExposedAPI. */
+export const ownedLabels = (api: IngressOwner, intent: Pick<ApiIntent, "component">): Readonly<Record<string, string>> => {
+  const labels: Record<string, string> = { [MANAGED_BY_LABEL]: MANAGED_BY, [EXPOSED_API_LABEL]: api.metadata.name }
   if (intent.component !== undefined) labels[COMPONENT_LABEL] = intent.component
-  const ownerReferences: ReadonlyArray<IngressOwnerReference> = [
-    { apiVersion: `${GROUP}/${EXPOSED_API.version}`, kind: EXPOSED_API.kind, name, uid, controller: true, blockOwnerDeletion: true }
-  ]
+  return labels
+}
+
+/** The ExposedAPI as the controlling owner, so Kubernetes garbage-collects what the operator created with it. */
+export const controllerReference = (api: IngressOwner): IngressOwnerReference => ({
+  apiVersion: `${GROUP}/${EXPOSED_API.version}`,
+  kind: EXPOSED_API.kind,
+  name: api.metadata.name,
+  uid: api.metadata.uid,
+  controller: true,
+  blockOwnerDeletion: true
+})
+
+export const ingressFor = (api: IngressOwner, intent: ApiIntent, settings: { readonly ingressClassName: string }): IngressManifest => {
+  const { name, namespace } = api.metadata
+  const labels = ownedLabels(api, intent)
+  const ownerReferences: ReadonlyArray<IngressOwnerReference> = [controllerReference(api)]
   const spec: IngressManifest["spec"] = {
     ingressClassName: settings.ingressClassName,
     rules: [

@@ -1,5 +1,5 @@
 import { Clock, Data, Duration, Effect } from "effect"
-import { type Condition, type ConditionUpdate, setCondition } from "../domain/Conditions.ts"
+import { type Condition, type ConditionUpdate, removeCondition, setCondition } from "../domain/Conditions.ts"
 import { EXPOSED_API, type ExposedApi } from "../domain/ExposedApi.ts"
 import { statusChanges } from "../domain/Plan.ts"
 import type { KubeError } from "../services/KubeResources.ts"
@@ -57,6 +57,10 @@ export class ConditionBook {
   apply(update: ConditionUpdate): void {
     this.conditions = setCondition(this.conditions, update, this.now)
   }
+
+  remove(type: string): void {
+    this.conditions = removeCondition(this.conditions, type)
+  }
 }
 
 export const newConditionBook = (api: ExposedApi, conditions: ReadonlyArray<Condition>) =>
@@ -68,6 +72,8 @@ export interface OwnedStatus {
   readonly implementation: unknown
   readonly conditions: ReadonlyArray<Condition>
   readonly publication: unknown
+  /** What became of each field the spec set (domain/Capabilities.ts). */
+  readonly capabilities: unknown
 }
 
 /** Moves every "observed generation" in a status from one generation to the next. */

@@ -6,10 +6,12 @@ import { ExposedApis, Ingresses } from "../services/KubeResources.ts"
 import { Kubernetes } from "../services/Kubernetes.ts"
 import { Recorder } from "../services/Recorder.ts"
 import { asFailure, subjectOf } from "./ExposedApiStatus.ts"
+import { removeGatewayOnlyPolicy } from "./GatewayOnlyTraffic.ts"
 
 /**
- * Deletion: the API (and its revisions) leaves APIM, then the Ingress, and only then does the finalizer go. A
- * failure keeps the finalizer, so Kubernetes never forgets an API that APIM still serves.
+ * Deletion: the API (and its revisions) leaves APIM, then the Ingress and the gateway-only NetworkPolicy, and only
+ * then does the finalizer go. A failure keeps the finalizer, so Kubernetes never forgets an API that APIM still
+ * serves. The drift mode does not matter here: a paused ExposedAPI is unpublished like any other.
  */
 export const finalizeExposedApi = (api: ExposedApi) =>
   Effect.gen(function*() {
@@ -33,6 +35,8 @@ export const finalizeExposedApi = (api: ExposedApi) =>
     const ingress = yield* kube.get(Ingresses, namespace, name).pipe(Effect.mapError(asFailure))
     const ours = Option.filter(ingress, (i) => i.metadata.ownerReferences.some((r) => r.uid === uid && r.controller === true))
     if (Option.isSome(ours)) yield* kube.delete(Ingresses, namespace, name, { uid: ours.value.metadata.uid }).pipe(Effect.mapError(asFailure))
+    // whatever the drift mode: a deleted ExposedAPI leaves nothing behind (garbage collection would, later)
+    yield* removeGatewayOnlyPolicy(api).pipe(Effect.mapError(asFailure))
     yield* kube.patch(ExposedApis, namespace, name, {
       type: "merge",
       body: {

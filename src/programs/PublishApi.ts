@@ -1,23 +1,25 @@
-import { Effect, Either, Metric } from "effect"
+import { Effect, Either, Metric, Option } from "effect"
 import { apiDefinitionFor, type ImportDocument } from "../domain/ApiDefinition.ts"
 import { apimPath, type ApiIntent } from "../domain/ApiIntent.ts"
-import { API_PUBLISHED, POLICIES_APPLIED } from "../domain/Conditions.ts"
+import { API_PUBLISHED, findCondition, IN_SYNC, POLICIES_APPLIED } from "../domain/Conditions.ts"
+import { type DriftMode, isDrift, type WriteReason, writesIn } from "../domain/DriftMode.ts"
 import type { ExposedApi } from "../domain/ExposedApi.ts"
 import { analyseOpenApiDocument } from "../domain/OpenApiDocument.ts"
-import { documentHash, planApi, planPolicy } from "../domain/Plan.ts"
-import { canonicalPolicy, compilePolicy, type PolicySettings, renderPolicyXml } from "../domain/Policy.ts"
-import { contentHash } from "../domain/ContentHash.ts"
+import { type AppliedHashes, definitionHash, documentHash, planApi, planPolicy, policyHash } from "../domain/Plan.ts"
+import { compilePolicy, type PolicySettings, renderPolicyXml } from "../domain/Policy.ts"
 import { driftCorrected, driftFound } from "../Metrics.ts"
 import { Apim } from "../services/Apim.ts"
-import { Recorder } from "../services/Recorder.ts"
+import { type EventRecord, Recorder } from "../services/Recorder.ts"
 import { SpecSource } from "../services/SpecSource.ts"
 import { OperatorEnvironment } from "./Bootstrap.ts"
 import { asFailure, type ConditionBook, type ReconcileFailure, subjectOf } from "./ExposedApiStatus.ts"
 
-/** What was applied to APIM, recorded in status so the next reconcile can tell "unchanged" without a write. */
+/** What was applied to APIM, recorded in status so the next reconcile can tell "unchanged" (and drift) without a write. */
 export interface Publication {
   readonly apiId: string
   readonly documentHash: string | undefined
+  /** The API's managed fields as last applied: APIM differing from an unchanged definition is drift. */
+  readonly definitionHash: string
   readonly policyHash: string
 }
 
@@ -27,8 +29,37 @@ export interface Blocked {
 }
 const blocked: Blocked = { _tag: "Blocked" }
 
-const countDrift = (piece: "api" | "policy", corrected: boolean) =>
-  Metric.increment(Metric.tagged(corrected ? driftCorrected : driftFound, "piece", piece))
+type Piece = "api" | "policy"
+
+/** Something changed in APIM behind the operator's back and left as it is (drift mode report-only). */
+interface Drift {
+  readonly piece: Piece
+  readonly description: string
+}
+
+const countDrift = (piece: Piece, mode: DriftMode, corrected: boolean) =>
+  Metric.increment(Metric.tagged(Metric.tagged(corrected ? driftCorrected : driftFound, "piece", piece), "mode", mode))
+
+const IN_SYNC_NOTE: Readonly<Record<DriftMode, string>> = {
+  correct: "API Management matches what was applied (drift mode correct: changes made outside the operator are re-applied)",
+  "report-only": "API Management matches what was applied (drift mode report-only: changes made outside the operator are reported, not corrected)",
+  paused: "drift control is paused"
+}
+
+/**
+ * InSync from the drift left as it is: a Warning Event (and the drift metric) only when the report is new, so
+ * drift that stays costs no write at every resync.
+ */
+const reportDrift = (api: ExposedApi, book: ConditionBook, mode: DriftMode, drift: ReadonlyArray<Drift>) =>
+  Effect.gen(function*() {
+    if (drift.length === 0) return book.set(IN_SYNC, "True", "InSync", IN_SYNC_NOTE[mode])
+    const message = `API Management was changed outside the operator and is left as it is (drift mode ${mode}): ${drift.map((d) => d.description).join("; ")}`
+    const previous = Option.getOrUndefined(findCondition(book.conditions, IN_SYNC))
+    book.set(IN_SYNC, "False", "DriftDetected", message)
+    if (previous?.reason === "DriftDetected" && previous.message === message) return
+    for (const d of drift) yield* countDrift(d.piece, mode, false)
+    yield* (yield* Recorder).record(subjectOf(api), { type: "Warning", reason: "DriftDetected", action: "CompareWithApim", note: message })
+  })
 
 /** The OpenAPI document to import inline, fetched through the guarded SpecSource and analysed. */
 const documentFor = (api: ExposedApi, intent: ApiIntent, book: ConditionBook) =>
@@ -54,22 +85,25 @@ const documentFor = (api: ExposedApi, intent: ApiIntent, book: ConditionBook) =>
   })
 
 /**
- * The API and its policy in APIM: read what is there, plan, write only what differs. Conditions ApiPublished
- * and PoliciesApplied say how it went.
+ * The API and its policy in APIM: read what is there, plan, write only what differs, and only what the drift mode
+ * allows (`correct` writes every difference, `report-only` only changes of the desired state). Conditions
+ * ApiPublished, PoliciesApplied and InSync say how it went.
  */
 export const publishApi = (
   api: ExposedApi,
   intent: ApiIntent,
   serviceUrl: string,
-  importedDocumentHash: string | undefined,
+  applied: AppliedHashes,
   policySettings: PolicySettings,
-  book: ConditionBook
+  book: ConditionBook,
+  driftMode: DriftMode
 ): Effect.Effect<Either.Either<Publication, Blocked>, ReconcileFailure, Apim | SpecSource | Recorder | OperatorEnvironment> =>
   Effect.gen(function*() {
     const apim = yield* Apim
     const recorder = yield* Recorder
     const { openIdProviderId } = yield* OperatorEnvironment
     const subject = subjectOf(api)
+    const drift: Array<Drift> = []
 
     const document = yield* documentFor(api, intent, book).pipe(Effect.mapError(asFailure))
     if (Either.isLeft(document)) return Either.left(blocked)
@@ -85,9 +119,17 @@ export const publishApi = (
 
     const definition = apiDefinitionFor(intent, serviceUrl, { openIdProviderId })
     const observed = yield* apim.getApi(intent.apiId).pipe(Effect.mapError(asFailure))
-    const action = planApi(definition, document.right, observed, importedDocumentHash)
-    if (action._tag === "Put") {
-      if (action.reason === "drift") yield* countDrift("api", false)
+    const action = planApi(definition, document.right, observed, applied)
+    if (action._tag === "Put" && !writesIn(driftMode, action.reason)) {
+      if (action.reason === "missing") {
+        const message = `API ${intent.apiId} was deleted from API Management and is not re-created (drift mode ${driftMode})`
+        book.set(API_PUBLISHED, "False", "ApiMissing", message)
+        yield* reportDrift(api, book, driftMode, [{ piece: "api", description: `API ${intent.apiId} is missing` }])
+        return Either.left(blocked)
+      }
+      drift.push({ piece: "api", description: `API ${intent.apiId} differs in ${action.drifted.join(", ")}` })
+    } else if (action._tag === "Put") {
+      if (isDrift(action.reason)) yield* countDrift("api", driftMode, false)
       const written = yield* apim.putApi(intent.apiId, action.definition, action.ifMatch).pipe(
         Effect.catchTag("ApimInvalid", (error) =>
           Effect.sync(() => book.set(API_PUBLISHED, "False", "ApimRejected", error.message)).pipe(
@@ -99,40 +141,64 @@ export const publishApi = (
         Effect.mapError(asFailure)
       )
       if (written === undefined) return Either.left(blocked)
-      if (action.reason === "drift") yield* countDrift("api", true)
-      yield* recorder.record(subject, {
-        type: "Normal",
-        reason: action.reason === "absent" ? "ApiCreated" : action.reason === "drift" ? "ApiDriftCorrected" : "ApiUpdated",
-        action: "Publish",
-        note: action.reason === "drift"
-          ? `API ${intent.apiId} differed from the spec in ${action.drifted.join(", ")}; re-applied`
-          : `API ${intent.apiId} ${action.reason === "absent" ? "created" : "updated"} at path /${apimPath(intent)}`
-      })
+      if (isDrift(action.reason)) yield* countDrift("api", driftMode, true)
+      yield* recorder.record(subject, apiEvent(intent, action.reason, action.documentChanged, action.drifted))
     }
     book.set(API_PUBLISHED, "True", "Published", `API ${intent.apiId} is published at path /${apimPath(intent)} with backend ${serviceUrl}`)
 
     const observedPolicy = yield* apim.getPolicy(intent.apiId).pipe(Effect.mapError(asFailure))
-    const policyAction = planPolicy(xml, observedPolicy)
-    if (policyAction._tag === "Put") {
-      if (policyAction.reason === "different") yield* countDrift("policy", false)
+    const policyAction = planPolicy(xml, observedPolicy, applied.policyHash)
+    if (policyAction._tag === "Put" && !writesIn(driftMode, policyAction.reason)) {
+      drift.push({ piece: "policy", description: policyAction.reason === "missing" ? "its policy is missing" : "its policy differs from the one applied" })
+    } else if (policyAction._tag === "Put") {
+      if (isDrift(policyAction.reason)) yield* countDrift("policy", driftMode, false)
       yield* apim.putPolicy(intent.apiId, policyAction.xml, policyAction.ifMatch).pipe(
         Effect.tapError((error) => Effect.sync(() => book.set(POLICIES_APPLIED, "False", error._tag, error.message))),
         Effect.mapError(asFailure)
       )
-      if (policyAction.reason === "different") yield* countDrift("policy", true)
-      yield* recorder.record(subject, {
-        type: "Normal",
-        reason: "PolicyApplied",
-        action: "ApplyPolicy",
-        note: `policy of API ${intent.apiId} ${policyAction.reason === "absent" ? "applied" : "re-applied (it differed from the spec)"}`
-      })
+      if (isDrift(policyAction.reason)) yield* countDrift("policy", driftMode, true)
+      yield* recorder.record(subject, policyEvent(intent, policyAction.reason))
     }
     book.set(POLICIES_APPLIED, "True", "Applied", "the gateway policy matches the spec")
+    yield* reportDrift(api, book, driftMode, drift)
 
     return Either.right({
       apiId: intent.apiId,
       documentHash: document.right === undefined ? undefined : documentHash(document.right),
-      policyHash: contentHash(Either.getOrElse(canonicalPolicy(xml), () => xml))
+      definitionHash: definitionHash(definition),
+      policyHash: policyHash(xml)
     })
   })
 
+const apiEvent = (intent: ApiIntent, reason: WriteReason, documentChanged: boolean, drifted: ReadonlyArray<string>): EventRecord => {
+  const api = `API ${intent.apiId}`
+  switch (reason) {
+    case "absent":
+      return { type: "Normal", reason: "ApiCreated", action: "Publish", note: `${api} created at path /${apimPath(intent)}` }
+    case "changed":
+      return {
+        type: "Normal",
+        reason: "ApiUpdated",
+        action: "Publish",
+        note: documentChanged ? `${api} re-imported: its OpenAPI document changed` : `${api} updated at path /${apimPath(intent)}`
+      }
+    case "drift":
+      return { type: "Normal", reason: "ApiDriftCorrected", action: "Publish", note: `${api} differed from the spec in ${drifted.join(", ")}; re-applied` }
+    case "missing":
+      return { type: "Normal", reason: "ApiDriftCorrected", action: "Publish", note: `${api} had been deleted from API Management; re-created` }
+  }
+}
+
+const policyEvent = (intent: ApiIntent, reason: WriteReason): EventRecord => {
+  const policy = `policy of API ${intent.apiId}`
+  switch (reason) {
+    case "absent":
+      return { type: "Normal", reason: "PolicyApplied", action: "ApplyPolicy", note: `${policy} applied` }
+    case "changed":
+      return { type: "Normal", reason: "PolicyApplied", action: "ApplyPolicy", note: `${policy} re-applied (the spec changed)` }
+    case "drift":
+      return { type: "Normal", reason: "PolicyDriftCorrected", action: "ApplyPolicy", note: `${policy} differed from the spec; re-applied` }
+    case "missing":
+      return { type: "Normal", reason: "PolicyDriftCorrected", action: "ApplyPolicy", note: `${policy} had been deleted; re-applied` }
+  }
+}

@@ -1,31 +1,34 @@
-import { Clock, Duration, Effect, Either, Metric, Option, Schema } from "effect"
-import { apimPath, type ApiIntent, type ObjectKey, splitKey } from "../domain/ApiIntent.ts"
+import { Duration, Effect, Either, Option, Schema } from "effect"
+import { type ApiIntent, type ObjectKey, publishedToApim, splitKey } from "../domain/ApiIntent.ts"
+import { capabilitiesOf } from "../domain/Capabilities.ts"
 import {
   API_PUBLISHED,
   conditionsOf,
-  findCondition,
   hasReadyEndpoint,
   IMPLEMENTATION_READY,
+  IN_SYNC,
   INGRESS_READY,
   POLICIES_APPLIED,
-  READY,
-  readyFrom
+  READY
 } from "../domain/Conditions.ts"
+import { DRIFT_MODE_ANNOTATION, type DriftMode, driftModeOf } from "../domain/DriftMode.ts"
 import { ExposedApi, FINALIZER, type IntentSettings, toApiIntent } from "../domain/ExposedApi.ts"
 import { backendUrl, ingressAddress, ingressFor } from "../domain/Ingress.ts"
-import { IngressAction, planIngress } from "../domain/Plan.ts"
+import { type AppliedHashes, planIngress } from "../domain/Plan.ts"
 import type { PolicySettings } from "../domain/Policy.ts"
-import { timeToReady } from "../Metrics.ts"
 import { EndpointSlices, ExposedApis, Ingresses } from "../services/KubeResources.ts"
 import { Kubernetes } from "../services/Kubernetes.ts"
 import { OperatorConfig, type OperatorSettings } from "../services/OperatorConfig.ts"
 import { policySettingsOf } from "../services/PolicySettingsConfig.ts"
 import { Recorder } from "../services/Recorder.ts"
-import { OperatorEnvironment } from "./Bootstrap.ts"
 import { Outcome } from "./Controller.ts"
 import { asFailure, type ConditionBook, newConditionBook, type ReconcileFailure, subjectOf, writeStatus } from "./ExposedApiStatus.ts"
 import { finalizeExposedApi } from "./FinalizeExposedApi.ts"
+import { finishStatus } from "./FinishStatus.ts"
+import { convergeGatewayOnlyTraffic } from "./GatewayOnlyTraffic.ts"
 import { type Publication, publishApi } from "./PublishApi.ts"
+
+export { publishedToApim } from "../domain/ApiIntent.ts"
 
 /** How often an Ingress still waiting for its address is looked at again, besides its own watch events. */
 const ADDRESS_RECHECK = Duration.seconds(30)
@@ -40,13 +43,19 @@ export const intentSettings = (s: OperatorSettings): IntentSettings => ({
 
 export const policySettings = (s: OperatorSettings): PolicySettings => policySettingsOf(s)
 
-/** Metrics APIs are exposed through the Ingress only; they never reach the public gateway. */
-export const publishedToApim = (intent: ApiIntent): boolean => intent.apiType === "openapi" || intent.apiType === "mcp"
+const recordedString = (value: unknown, key: string): string | undefined => {
+  const found = typeof value === "object" && value !== null ? Reflect.get(value, key) : undefined
+  return typeof found === "string" ? found : undefined
+}
 
-const recordedPublication = (api: ExposedApi): { readonly documentHash: string | undefined } => {
+/** What status says was last applied to APIM. */
+const appliedHashes = (api: ExposedApi): AppliedHashes => {
   const publication = api.status?.["publication"]
-  const hash = typeof publication === "object" && publication !== null ? Reflect.get(publication, "documentHash") : undefined
-  return { documentHash: typeof hash === "string" ? hash : undefined }
+  return {
+    documentHash: recordedString(publication, "documentHash"),
+    definitionHash: recordedString(publication, "definitionHash"),
+    policyHash: recordedString(publication, "policyHash")
+  }
 }
 
 /** Adds the finalizer before anything exists outside Kubernetes; returns the object as stored. */
@@ -67,64 +76,39 @@ const implementationReady = (intent: ApiIntent) =>
       Effect.map((list) => hasReadyEndpoint(list.items))
     ))
 
-/** The Ready Event's text: where the API is published, or that it is reachable through its Ingress only. */
-const readyNote = (apiStatus: unknown): string => {
-  const url = typeof apiStatus === "object" && apiStatus !== null ? Reflect.get(apiStatus, "url") : undefined
-  return typeof url === "string" && url !== "" ? `published at ${url}` : "ready behind its Ingress (not published to the gateway by design)"
-}
-
-interface StatusInputs {
-  readonly api: ExposedApi
-  readonly intent: ApiIntent | undefined
-  readonly book: ConditionBook
-  readonly ready: boolean | undefined
-  readonly publication: Publication | undefined
-}
-
-/** status.apiStatus, status.implementation, conditions and what was applied; written only when they changed. */
-const finishStatus = ({ api, book, intent, publication, ready }: StatusInputs) =>
+/**
+ * A resource the operator cannot act on (invalid spec, invalid drift-mode annotation): Ready=False with the reason,
+ * a Warning Event, and nothing else written; what is published stays as it is until the resource changes.
+ */
+const refuse = (api: ExposedApi, book: ConditionBook, reason: string, message: string) =>
   Effect.gen(function*() {
-    const environment = yield* OperatorEnvironment
-    const wasReady = Option.exists(findCondition(conditionsOf(api.status), READY), (c) => c.status === "True")
-    book.apply(readyFrom(book.conditions, book.generation))
-    const nowReady = Option.exists(findCondition(book.conditions, READY), (c) => c.status === "True")
-    const previousStatus = api.status ?? {}
-    const apiStatus = intent === undefined
-      ? previousStatus["apiStatus"]
-      : yield* environment.service.pipe(
-        Effect.map((service) => ({
-          name: intent.apiName,
-          url: publishedToApim(intent) ? `${service.gatewayUrl}/${apimPath(intent)}` : "",
-          path: intent.path,
-          port: intent.implementation.port,
-          implementation: intent.implementation.service,
-          ...(intent.developerUI === undefined ? {} : { developerUI: `${service.gatewayUrl}${intent.developerUI}` })
-        })),
-        Effect.mapError(asFailure)
-      )
-    const wrote = yield* writeStatus(api, {
-      apiStatus,
-      implementation: ready === undefined ? previousStatus["implementation"] : { ready },
+    book.set(READY, "False", reason, message)
+    yield* (yield* Recorder).record(subjectOf(api), { type: "Warning", reason, action: "Validate", note: message })
+    yield* writeStatus(api, {
+      apiStatus: api.status?.["apiStatus"],
+      implementation: api.status?.["implementation"],
       conditions: book.conditions,
-      publication: publication === undefined
-        ? previousStatus["publication"]
-        : { ...publication, observedGeneration: book.generation }
+      publication: api.status?.["publication"],
+      capabilities: api.status?.["capabilities"]
     }).pipe(Effect.mapError(asFailure))
-    if (nowReady && !wasReady) {
-      const now = yield* Clock.currentTimeMillis
-      const created = Date.parse(api.metadata.creationTimestamp ?? "")
-      if (Number.isFinite(created)) yield* Metric.update(timeToReady, Math.max(0, (now - created) / 1000))
-      yield* (yield* Recorder).record(subjectOf(api), {
-        type: "Normal",
-        reason: "Ready",
-        action: "Publish",
-        note: readyNote(apiStatus)
-      })
-    }
-    return wrote
+    return Outcome.Done()
   })
 
-/** Converges one live ExposedAPI: Ingress, address, APIM API and policy, status. */
+/** Hands off (drift mode paused): only the status says so. */
+const pause = (api: ExposedApi, book: ConditionBook) =>
+  Effect.gen(function*() {
+    const fromAnnotation = api.metadata.annotations?.[DRIFT_MODE_ANNOTATION] !== undefined
+    book.set(
+      IN_SYNC,
+      "Unknown",
+      "Paused",
+      `drift control is paused (${fromAnnotation ? `annotation ${DRIFT_MODE_ANNOTATION}` : "the operator's DRIFT_MODE"}): API Management, the Ingress and the NetworkPolicy are neither read nor written until it changes; deleting the ExposedAPI still unpublishes it`
+    )
+    yield* finishStatus({ api, intent: undefined, book, ready: undefined, publication: undefined, reportToComponent: false })
+    return Outcome.Done()
+  })
+
+/** Converges one live ExposedAPI: Ingress, NetworkPolicy, address, APIM API and policy, status, parent Component. */
 const converge = (api: ExposedApi) =>
   Effect.gen(function*() {
     const kube = yield* Kubernetes
@@ -133,41 +117,40 @@ const converge = (api: ExposedApi) =>
     const book = yield* newConditionBook(api, conditionsOf(api.status))
     const subject = subjectOf(api)
 
+    const mode = driftModeOf(api.metadata.annotations, settings.driftMode)
+    if (Either.isLeft(mode)) return yield* refuse(api, book, "InvalidDriftMode", `${mode.left}; nothing is written until it is fixed`)
+    if (mode.right === "paused") return yield* pause(api, book)
+    const driftMode: DriftMode = mode.right
+
     const parsed = toApiIntent(api, intentSettings(settings))
-    if (Either.isLeft(parsed)) {
-      book.set(READY, "False", "InvalidSpec", parsed.left.message)
-      yield* recorder.record(subject, { type: "Warning", reason: "InvalidSpec", action: "Validate", note: parsed.left.message })
-      yield* writeStatus(api, {
-        apiStatus: api.status?.["apiStatus"],
-        implementation: api.status?.["implementation"],
-        conditions: book.conditions,
-        publication: api.status?.["publication"]
-      }).pipe(Effect.mapError(asFailure))
-      return Outcome.Done() // nothing to retry until the spec changes; what is published stays as it is
-    }
+    if (Either.isLeft(parsed)) return yield* refuse(api, book, "InvalidSpec", parsed.left.message)
     const intent = parsed.right
+    const capabilities = capabilitiesOf(api.spec, intent, {
+      gatewayOnlyTraffic: settings.gatewayOnlyTraffic.enabled,
+      specRefreshInterval: Duration.format(settings.specFetch.refreshInterval)
+    })
+    const finish = (ready: boolean | undefined, publication?: Publication) =>
+      finishStatus({ api, intent, book, ready, publication, capabilities })
 
     // 1. the Ingress, owned by the ExposedAPI
     const desired = ingressFor(api, intent, { ingressClassName: settings.ingressClassName })
     const observed = yield* kube.get(Ingresses, intent.namespace, intent.name).pipe(Effect.mapError(asFailure))
     const action = planIngress(desired, observed, api.metadata.uid)
-    const ingress = yield* IngressAction.$match(action, {
-      Create: ({ manifest }) => kube.create(Ingresses, intent.namespace, { ...manifest }).pipe(Effect.map(Option.some)),
-      Replace: ({ manifest, resourceVersion }) =>
-        kube.replace(Ingresses, intent.namespace, intent.name, {
-          ...manifest,
-          metadata: { ...manifest.metadata, resourceVersion }
-        }).pipe(Effect.map(Option.some)),
-      Keep: () => Effect.succeed(observed),
-      Conflict: () => Effect.succeedNone
-    }).pipe(Effect.mapError(asFailure))
     if (action._tag === "Conflict") {
       book.set(INGRESS_READY, "False", "IngressConflict", action.message)
       yield* recorder.record(subject, { type: "Warning", reason: "IngressConflict", action: "CreateIngress", note: action.message })
-      yield* finishStatus({ api, intent, book, ready: undefined, publication: undefined })
+      yield* finish(undefined)
       return Outcome.RequeueAfter({ after: settings.resyncInterval })
     }
-    if (action._tag === "Create" || action._tag === "Replace") {
+    const ingress = action._tag === "Keep"
+      ? observed
+      : yield* (action._tag === "Create"
+        ? kube.create(Ingresses, intent.namespace, { ...action.manifest })
+        : kube.replace(Ingresses, intent.namespace, intent.name, {
+          ...action.manifest,
+          metadata: { ...action.manifest.metadata, resourceVersion: action.resourceVersion }
+        })).pipe(Effect.map(Option.some), Effect.mapError(asFailure))
+    if (action._tag !== "Keep") {
       yield* recorder.record(subject, {
         type: "Normal",
         reason: action._tag === "Create" ? "IngressCreated" : "IngressUpdated",
@@ -175,6 +158,9 @@ const converge = (api: ExposedApi) =>
         note: `Ingress ${intent.namespace}/${intent.name} routes ${intent.path} to Service ${intent.implementation.service}:${intent.implementation.port}`
       })
     }
+
+    // 2. only the ingress gateway may reach the implementation (setting GATEWAY_ONLY_TRAFFIC)
+    yield* convergeGatewayOnlyTraffic(api, intent, book)
 
     const ready = yield* implementationReady(intent).pipe(Effect.mapError(asFailure))
     book.set(
@@ -186,29 +172,30 @@ const converge = (api: ExposedApi) =>
         : `Service ${intent.implementation.service} has no ready endpoint (yet)`
     )
 
-    // 2. the address the ingress controller gave it
+    // 3. the address the ingress controller gave it
     const address = Option.flatMap(ingress, ingressAddress)
     if (Option.isNone(address)) {
       book.set(INGRESS_READY, "False", "AddressPending", `waiting for the ingress controller (class ${settings.ingressClassName}) to give Ingress ${intent.name} an address`)
-      yield* finishStatus({ api, intent, book, ready, publication: undefined })
+      yield* finish(ready)
       return Outcome.RequeueAfter({ after: ADDRESS_RECHECK })
     }
     const serviceUrl = backendUrl(address.value, intent.path)
     book.set(INGRESS_READY, "True", "AddressAssigned", `Ingress ${intent.name} is served at ${serviceUrl}`)
 
-    // 3. APIM: the API and its policy
+    // 4. APIM: the API and its policy
     if (!publishedToApim(intent)) {
       const note = `${intent.apiType} APIs are not published to the public gateway; they are reachable through the Ingress only`
       book.set(API_PUBLISHED, "True", "NotPublishedByDesign", note)
       book.set(POLICIES_APPLIED, "True", "NotPublishedByDesign", note)
-      yield* finishStatus({ api, intent, book, ready, publication: undefined })
+      book.set(IN_SYNC, "True", "NotPublishedByDesign", note)
+      yield* finish(ready)
       return Outcome.Done()
     }
-    const published = yield* publishApi(api, intent, serviceUrl, recordedPublication(api).documentHash, policySettings(settings), book).pipe(
+    const published = yield* publishApi(api, intent, serviceUrl, appliedHashes(api), policySettings(settings), book, driftMode).pipe(
       // record what failed on the object before the controller decides about retrying
-      Effect.tapError(() => finishStatus({ api, intent, book, ready, publication: undefined }).pipe(Effect.ignore))
+      Effect.tapError(() => finish(ready).pipe(Effect.ignore))
     )
-    yield* finishStatus({ api, intent, book, ready, publication: Either.getOrUndefined(published) })
+    yield* finish(ready, Either.getOrUndefined(published))
     return Outcome.Done()
   })
 

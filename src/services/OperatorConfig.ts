@@ -1,4 +1,6 @@
-import { Config, type ConfigError, Context, Duration, Effect, Layer, Option, Redacted, Schema } from "effect"
+import { Config, ConfigError, Context, Duration, Effect, Either, Layer, Option, Redacted, Schema } from "effect"
+import { DRIFT_MODES, type DriftMode, isDriftMode } from "../domain/DriftMode.ts"
+import { formatMatchLabels, type GatewaySelectors, ISTIO_GATEWAY, parseMatchLabels } from "../domain/NetworkPolicy.ts"
 import { AzureIdentity } from "./AzureIdentity.ts"
 import { type KeyVaultError, make as makeKeyVault } from "./KeyVault.ts"
 import { checkPolicySettings, type JwtClaimSettings, jwtClaimSettings } from "./PolicySettingsConfig.ts"
@@ -49,6 +51,10 @@ export interface OperatorSettings {
   readonly quotaRenewalPeriodSeconds: number
   readonly apiKeyHeaderName: string
   readonly apiKeyQueryName: string
+  /** What to do when APIM differs from what was applied; the annotation oda.tmforum.org/drift-mode overrides it. */
+  readonly driftMode: DriftMode
+  /** A NetworkPolicy per published ExposedAPI admitting traffic to its implementation only from the ingress gateway. */
+  readonly gatewayOnlyTraffic: { readonly enabled: boolean; readonly gateway: GatewaySelectors }
   readonly armBudget: {
     readonly writes: { readonly burst: number; readonly perSecond: number }
     readonly reads: { readonly burst: number; readonly perSecond: number }
@@ -88,6 +94,12 @@ const proxySetting = (name: string, description: string): Config.Config<string |
     Config.map(([upper, lower]) => Option.getOrUndefined(Option.orElse(upper, () => lower)))
   )
 
+/** Label requirements `key=value[,key=value...]`, as NetworkPolicy matchLabels. */
+const labelsSetting = (name: string, defaultValue: string, description: string) =>
+  stringSetting(name, defaultValue, description).pipe(
+    Config.mapOrFail((text) => Either.mapLeft(parseMatchLabels(text), (message) => ConfigError.InvalidData([name], `${name} ${message}`)))
+  )
+
 const settings = Config.all({
   armEndpoint: stringSetting("ARM_ENDPOINT", "https://management.azure.com", "Azure Resource Manager endpoint"),
   ingressClassName: stringSetting("INGRESS_CLASS", "istio", "Ingress class of the Ingresses the operator creates"),
@@ -106,6 +118,25 @@ const settings = Config.all({
   quotaRenewalPeriodSeconds: integerSetting("QUOTA_RENEWAL_PERIOD_SECONDS", 86_400, "Renewal period of spec.quota counters"),
   apiKeyHeaderName: stringSetting("API_KEY_HEADER", "Ocp-Apim-Subscription-Key", "Header carrying API keys (apiKeyVerification)"),
   apiKeyQueryName: stringSetting("API_KEY_QUERY", "subscription-key", "Query parameter carrying API keys (apiKeyVerification)"),
+  driftMode: stringSetting(
+    "DRIFT_MODE",
+    "correct",
+    "When APIM differs from what was applied: correct (re-apply), report-only (condition and Event) or paused (hands off); the annotation oda.tmforum.org/drift-mode overrides it per ExposedAPI"
+  ).pipe(
+    Config.mapOrFail((text) => {
+      const mode = text.trim().toLowerCase()
+      return isDriftMode(mode)
+        ? Either.right(mode)
+        : Either.left(ConfigError.InvalidData(["DRIFT_MODE"], `DRIFT_MODE must be one of ${DRIFT_MODES.join(", ")}, got ${JSON.stringify(text)}`))
+    })
+  ),
+  gatewayOnly: booleanSetting("GATEWAY_ONLY_TRAFFIC", false, "A NetworkPolicy per published ExposedAPI admits traffic to its implementation's pods only from the ingress gateway"),
+  gatewayNamespaces: labelsSetting(
+    "GATEWAY_NAMESPACE_SELECTOR",
+    formatMatchLabels(ISTIO_GATEWAY.namespaceSelector),
+    "Labels (key=value,...) of the namespace(s) the ingress gateway runs in, for GATEWAY_ONLY_TRAFFIC"
+  ),
+  gatewayPods: labelsSetting("GATEWAY_POD_SELECTOR", formatMatchLabels(ISTIO_GATEWAY.podSelector), "Labels (key=value,...) of the ingress gateway's pods, for GATEWAY_ONLY_TRAFFIC"),
   writeBurst: integerSetting("ARM_WRITE_BURST", 200, "ARM write bucket size per subscription"),
   writePerSecond: numberSetting("ARM_WRITE_PER_SECOND", 10, "ARM write bucket refill per second"),
   readBurst: integerSetting("ARM_READ_BURST", 250, "ARM read bucket size per subscription"),
@@ -184,6 +215,8 @@ export const settingsFor = (target: AzureTarget): Effect.Effect<OperatorSettings
       quotaRenewalPeriodSeconds: s.quotaRenewalPeriodSeconds,
       apiKeyHeaderName: s.apiKeyHeaderName,
       apiKeyQueryName: s.apiKeyQueryName,
+      driftMode: s.driftMode,
+      gatewayOnlyTraffic: { enabled: s.gatewayOnly, gateway: { namespaceSelector: s.gatewayNamespaces, podSelector: s.gatewayPods } },
       armBudget: {
         writes: { burst: s.writeBurst, perSecond: s.writePerSecond },
         reads: { burst: s.readBurst, perSecond: s.readPerSecond },
