@@ -48,3 +48,8 @@ export const driftCorrected = Metric.counter("operator_drift_corrected_total", {
 /** Data-first Metric.tagged: the data-last overload cannot infer the metric's input type in 3.22. */
 export const countArmRequest = (operation: string, status: string) =>
   Metric.increment(Metric.tagged(Metric.tagged(armRequests, "operation", operation), "status", status))
+
+/** client-go's leader_election_master_status, by Lease name: 1 while this replica leads, 0 otherwise. */
+export const leaderStatus = Metric.gauge("operator_leader_election_master_status", {
+  description: "1 while this replica holds the leader Lease, 0 otherwise"
+})

@@ -1,4 +1,4 @@
-import { Config, Duration } from "effect"
+import { Config, ConfigError, Duration, Either } from "effect"
 
 /**
  * Every environment setting the operator reads, declared once with its default and description: the Config that
@@ -47,5 +47,27 @@ export const listSetting = (name: string, description: string): Config.Config<Re
     Config.string(name).pipe(
       Config.withDefault(""),
       Config.map((text) => text.split(",").map((s) => s.trim()).filter((s) => s !== ""))
+    )
+  )
+
+/** One of a fixed set of words, matched case-insensitively; a wrong one names the setting and the choices. */
+export const choiceSetting = <const A extends string>(
+  name: string,
+  choices: ReadonlyArray<A>,
+  defaultValue: A,
+  description: string
+): Config.Config<A> =>
+  declare(
+    name,
+    defaultValue,
+    description,
+    Config.string(name).pipe(
+      Config.withDefault(defaultValue),
+      Config.mapOrFail((text) => {
+        const choice = choices.find((c) => c === text.trim().toLowerCase())
+        return choice === undefined
+          ? Either.left(ConfigError.InvalidData([name], `${name} must be one of ${choices.join(", ")}, got ${JSON.stringify(text)}`))
+          : Either.right(choice)
+      })
     )
   )
