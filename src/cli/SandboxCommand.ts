@@ -1,9 +1,11 @@
 import { Command, Options } from "@effect/cli"
 import { Console, Duration, Effect, Option } from "effect"
 import { startSandbox } from "../layers/Sandbox.ts"
+import { logging } from "../layers/Logging.ts"
 import { ingressController, installExposedApiCrd, sandboxOperatorLayer } from "../layers/SandboxOperator.ts"
-import { exposedApiController } from "../programs/ExposedApiController.ts"
-import { sandboxLogger } from "../sandbox/SandboxLogger.ts"
+import { runOperator } from "../programs/Operator.ts"
+import { listenForProbes, probeUrl } from "../programs/Probes.ts"
+import { shutdownGracePeriod } from "../services/RuntimeSettings.ts"
 import { startSandboxTour } from "../sandbox/SandboxTour.ts"
 
 export const sandboxCommand = Command.make(
@@ -21,12 +23,16 @@ export const sandboxCommand = Command.make(
       Options.optional,
       Options.withDescription("Port of the Kubernetes API emulator (default: a free port)")
     ),
+    probePort: Options.integer("probe-port").pipe(
+      Options.withDefault(0),
+      Options.withDescription("Port of the operator's /healthz, /readyz and /metrics on 127.0.0.1 (default: a free port)")
+    ),
     resyncInterval: Options.text("resync-interval").pipe(
       Options.withDefault("2 minutes"),
       Options.withDescription("How often every ExposedAPI is re-checked against APIM (the RESYNC_INTERVAL of run)")
     )
   },
-  ({ noOperator, noSamples, port, resyncInterval, stateDir }) =>
+  ({ noOperator, noSamples, port, probePort, resyncInterval, stateDir }) =>
     Effect.scoped(
       Effect.gen(function*() {
         const resync = Duration.decodeUnknown(resyncInterval)
@@ -36,6 +42,8 @@ export const sandboxCommand = Command.make(
         yield* Console.log(`Azure Resource Manager:  ${started.contract.azure.armEndpoint}`)
         yield* Console.log(`Key Vault:               ${started.contract.azure.keyVaultUrl}`)
         yield* Console.log(`Entra ID:                ${started.contract.azure.authorityHost}`)
+        const probes = noOperator ? undefined : yield* listenForProbes({ port: probePort, host: "127.0.0.1" })
+        if (probes !== undefined) yield* Console.log(`Operator metrics:        ${probeUrl(probes)}/metrics (and /healthz, /readyz)`)
         yield* Console.log(`kubeconfig:              ${started.kubeconfigPath}`)
         yield* Console.log(`sandbox contract:        ${started.contractPath}`)
         yield* Console.log(`Try: kubectl --kubeconfig ${started.kubeconfigPath} get exposedapis -A`)
@@ -43,9 +51,12 @@ export const sandboxCommand = Command.make(
         yield* installExposedApiCrd(started.kube)
         yield* ingressController(started.kube)
         yield* startSandboxTour(started, { samples: !noSamples, colors: process.stdout.isTTY === true })
-        return yield* exposedApiController().pipe(
-          Effect.provide(sandboxOperatorLayer(started.kube, started.azure, { resyncInterval: resync.value }))
-        )
+        // the composition `run` uses, without leader election: the sandbox is one process
+        return yield* runOperator(sandboxOperatorLayer(started.kube, started.azure, { resyncInterval: resync.value }), {
+          leaderElection: Option.none(),
+          probes,
+          shutdownGracePeriod: yield* shutdownGracePeriod
+        })
       })
-    ).pipe(Effect.provide(sandboxLogger))
+    ).pipe(Effect.provide(logging({ sandbox: true })))
 ).pipe(Command.withDescription("Run the operator on its embedded sandbox: Kubernetes and Azure emulators on loopback"))

@@ -1,5 +1,5 @@
-import { Duration, Effect, Ref, Schedule, Stream } from "effect"
-import { type ObjectKey, objectKey } from "../domain/ApiIntent.ts"
+import { Deferred, Duration, Effect, Queue, Ref, Schedule, Stream } from "effect"
+import { type ObjectKey, objectKey, splitKey } from "../domain/ApiIntent.ts"
 import { EXPOSED_API_LABEL, MANAGED_BY, MANAGED_BY_LABEL } from "../domain/Ingress.ts"
 import { informer, type InformerEvent } from "../services/Informer.ts"
 import { EndpointSlices, ExposedApis, Ingresses, type KubeObject, type ResourceRef } from "../services/KubeResources.ts"
@@ -19,7 +19,11 @@ interface Index {
   /** "namespace/service" -> the ExposedAPIs it implements. */
   readonly byService: Map<string, Set<ObjectKey>>
   readonly serviceOf: Map<ObjectKey, string>
+  /** The ODA Component each ExposedAPI belongs to (its componentName label), for the reconcile's logs. */
+  readonly componentOf: Map<ObjectKey, string>
 }
+
+const COMPONENT_LABEL = "oda.tmforum.org/componentName"
 
 const implementationOf = (object: KubeObject): string | undefined => {
   const spec = object["spec"]
@@ -31,6 +35,7 @@ const forget = (index: Index, key: ObjectKey): void => {
   const service = index.serviceOf.get(key)
   if (service !== undefined) index.byService.get(service)?.delete(key)
   index.serviceOf.delete(key)
+  index.componentOf.delete(key)
   index.keys.delete(key)
   index.versions.delete(key)
 }
@@ -40,6 +45,8 @@ const remember = (index: Index, object: KubeObject): void => {
   forget(index, key)
   index.keys.add(key)
   index.versions.set(key, object.metadata.resourceVersion)
+  const component = object.metadata.labels[COMPONENT_LABEL]
+  if (component !== undefined) index.componentOf.set(key, component)
   const service = implementationOf(object)
   if (service === undefined) return
   index.serviceOf.set(key, service)
@@ -48,11 +55,28 @@ const remember = (index: Index, object: KubeObject): void => {
   index.byService.set(service, keys)
 }
 
+/** Runs `onFirst` when the informer's first listing arrives: from then on its cache is synced. */
+const onFirstListing = (onFirst: Effect.Effect<void>) =>
+  <E, R>(events: Stream.Stream<InformerEvent, E, R>): Stream.Stream<InformerEvent, E, R> =>
+    Stream.unwrap(Effect.sync(() => {
+      let listed = false
+      return events.pipe(
+        Stream.tap((event) => {
+          if (listed || event._tag !== "Listed") return Effect.void
+          listed = true
+          return onFirst
+        })
+      )
+    }))
+
 /** One informer per watched namespace (all namespaces when none is configured), merged. */
-const watchAll = (ref: ResourceRef, namespaces: ReadonlyArray<string>, labelSelector?: string) =>
+const watchAll = (ref: ResourceRef, namespaces: ReadonlyArray<string>, onListed: Effect.Effect<void>, labelSelector?: string) =>
   namespaces.length === 0
-    ? informer(ref, { labelSelector })
-    : Stream.mergeAll(namespaces.map((namespace) => informer(ref, { namespace, labelSelector })), { concurrency: "unbounded" })
+    ? informer(ref, { labelSelector }).pipe(onFirstListing(onListed))
+    : Stream.mergeAll(
+      namespaces.map((namespace) => informer(ref, { namespace, labelSelector }).pipe(onFirstListing(onListed))),
+      { concurrency: "unbounded" }
+    )
 
 /**
  * A secondary informer's events reduced to the keys they concern: every change, deletion included, maps to the
@@ -89,17 +113,36 @@ const keysOfChanges = (keysOf: (object: KubeObject) => Effect.Effect<ReadonlyArr
       )
     }))
 
+export interface ExposedApiControllerOptions {
+  /**
+   * Keys are reconciled only once this completes (leadership); the informers run from the start, so a follower's
+   * caches are warm and it is ready to take over. Every known key is reconciled when taking starts.
+   */
+  readonly startTaking?: Effect.Effect<void> | undefined
+  /** Stops taking keys when this completes (graceful shutdown): in-flight reconciles finish, then the controller returns. */
+  readonly stopTaking?: Effect.Effect<void> | undefined
+  /** Completed once every informer has listed (readiness). */
+  readonly synced?: Deferred.Deferred<void> | undefined
+}
+
 /**
  * The ExposedAPI controller: keys from the ExposedAPI informer, from the operator's Ingresses and from EndpointSlice
  * changes (mapped to the ExposedAPIs their Service implements), and from a periodic resync of every key; each key
- * reconciled by `reconcileExposedApi` under the controller's concurrency limit and backoff.
+ * reconciled by `reconcileExposedApi` under the controller's concurrency limit and backoff, its logs annotated
+ * with the ExposedAPI's namespace, name and ODA Component.
  */
-export const exposedApiController = (options: { readonly stopTaking?: Effect.Effect<void> } = {}) =>
+export const exposedApiController = (options: ExposedApiControllerOptions = {}) =>
   Effect.gen(function*() {
     const settings = yield* OperatorConfig
-    const index = yield* Ref.make<Index>({ keys: new Set(), versions: new Map(), byService: new Map(), serviceOf: new Map() })
+    const index = yield* Ref.make<Index>({ keys: new Set(), versions: new Map(), byService: new Map(), serviceOf: new Map(), componentOf: new Map() })
+    const informers = 3 * Math.max(1, settings.namespaces.length)
+    const unlisted = yield* Ref.make(informers)
+    const listed = Ref.updateAndGet(unlisted, (n) => n - 1).pipe(
+      Effect.flatMap((left) => (left === 0 && options.synced !== undefined ? Deferred.succeed(options.synced, undefined) : Effect.void)),
+      Effect.asVoid
+    )
 
-    const exposedApis = watchAll(ExposedApis, settings.namespaces).pipe(
+    const exposedApis = watchAll(ExposedApis, settings.namespaces, listed).pipe(
       Stream.mapEffect((event) =>
         Ref.modify(index, (current): [ReadonlyArray<ObjectKey>, Index] => {
           if (event._tag === "Listed") {
@@ -121,14 +164,14 @@ export const exposedApiController = (options: { readonly stopTaking?: Effect.Eff
       Stream.flattenIterables
     )
 
-    const ingresses = watchAll(Ingresses, settings.namespaces, `${MANAGED_BY_LABEL}=${MANAGED_BY}`).pipe(
+    const ingresses = watchAll(Ingresses, settings.namespaces, listed, `${MANAGED_BY_LABEL}=${MANAGED_BY}`).pipe(
       keysOfChanges((ingress) => {
         const owner = ingress.metadata.labels[EXPOSED_API_LABEL]
         return Effect.succeed(owner === undefined ? [] : [objectKey(ingress.metadata.namespace ?? "", owner)])
       })
     )
 
-    const endpointSlices = watchAll(EndpointSlices, settings.namespaces, "kubernetes.io/service-name").pipe(
+    const endpointSlices = watchAll(EndpointSlices, settings.namespaces, listed, "kubernetes.io/service-name").pipe(
       keysOfChanges((slice) =>
         Ref.get(index).pipe(Effect.map((current) => {
           const service = `${slice.metadata.namespace ?? ""}/${slice.metadata.labels["kubernetes.io/service-name"] ?? ""}`
@@ -147,12 +190,35 @@ export const exposedApiController = (options: { readonly stopTaking?: Effect.Eff
       Stream.catchAll((error) => Stream.die(error)) // informers retry forever; a failure here is a bug
     )
 
-    return yield* Controller.run({
-      name: "exposedapi",
-      triggers,
-      reconcile: reconcileExposedApi,
-      concurrency: settings.concurrency,
-      backoff: reconcileBackoff,
-      stopTaking: options.stopTaking
+    // the informers keep the index current from the start; keys reach the work queue only while taking
+    const taking = yield* Ref.make(options.startTaking === undefined)
+    const keys = yield* Queue.unbounded<ObjectKey>()
+    const feed = Stream.runForEach(triggers, (key) => Effect.flatMap(Ref.get(taking), (on) => (on ? Queue.offer(keys, key) : Effect.void)))
+
+    const reconcile = (key: ObjectKey) =>
+      Effect.flatMap(Ref.get(index), (current) => {
+        const { name, namespace } = splitKey(key)
+        return reconcileExposedApi(key).pipe(Effect.annotateLogs({ namespace, name, component: current.componentOf.get(key) ?? "" }))
+      })
+
+    const work = Effect.gen(function*() {
+      const stop = options.stopTaking ?? Effect.never
+      const start = yield* Effect.raceFirst(Effect.as(options.startTaking ?? Effect.void, true), Effect.as(stop, false))
+      if (!start) return
+      if (!(yield* Ref.getAndSet(taking, true))) {
+        // taking first, then every known key: none is missed; one changing at this very moment may run twice
+        yield* Queue.offerAll(keys, (yield* Ref.get(index)).keys)
+      }
+      return yield* Controller.run({
+        name: "exposedapi",
+        triggers: Stream.fromQueue(keys),
+        reconcile,
+        concurrency: settings.concurrency,
+        backoff: reconcileBackoff,
+        stopTaking: stop
+      })
     })
+
+    // whichever ends first ends both: the controller after a shutdown, the feed only by a defect
+    return yield* Effect.raceFirst(work, feed)
   })
