@@ -122,7 +122,9 @@ export const renderCommand = Command.make(
       Options.withAlias("f"),
       Options.withPseudoName("FILE"),
       Options.atLeast(1),
-      Options.withDescription("ExposedAPI manifests: YAML (several documents allowed), JSON, or a List; - reads standard input")
+      Options.withDescription(
+        "ExposedAPI manifests: a file, a directory (its .yaml, .yml and .json files) or - for standard input; YAML (several documents allowed), JSON or a List; repeat for more"
+      )
     ),
     output,
     namespace: Options.text("namespace").pipe(

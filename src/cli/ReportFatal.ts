@@ -1,5 +1,24 @@
 import { ValidationError } from "@effect/cli"
-import { Cause, Console, Effect, Option } from "effect"
+import { Cause, ConfigError, Console, Effect, Option } from "effect"
+
+/** Each bad setting as `NAME: what is wrong` (Effect's own message does not name the variable). */
+const configProblems = (error: ConfigError.ConfigError): ReadonlyArray<string> => {
+  switch (error._op) {
+    case "And":
+    case "Or":
+      return [...new Set([...configProblems(error.left), ...configProblems(error.right)])]
+    default: {
+      const name = error.path.join(".")
+      return [name === "" || error.message.includes(name) ? error.message : `${name}: ${error.message}`]
+    }
+  }
+}
+
+const describe = (error: unknown): string => {
+  if (ConfigError.isConfigError(error)) return configProblems(error).join("; ")
+  if (typeof error === "object" && error !== null && "message" in error) return String(Reflect.get(error, "message"))
+  return String(error)
+}
 
 /**
  * Fatal errors on stderr as one readable message (the error's own), not a stack trace; exit code 1. Command-line
@@ -12,7 +31,7 @@ export const reportFatal = <A, E, R>(program: Effect.Effect<A, E, R>) =>
         ? Effect.void
         : Console.error(
           Cause.failureOption(cause).pipe(
-            Option.map((error) => `oda-apim-operator: ${error instanceof Error || (typeof error === "object" && error !== null && "message" in error) ? String(Reflect.get(error, "message")) : String(error)}`),
+            Option.map((error) => `oda-apim-operator: ${describe(error)}`),
             Option.getOrElse(() => Cause.pretty(cause))
           )
         )

@@ -64,12 +64,18 @@ export const cliProcess = (
 export const BUILT_IN_FLAGS: ReadonlyArray<string> = ["--completions", "--log-level", "--help", "--wizard", "--version"]
 
 /** The OPTIONS section of a help text: each option's heading line and the paragraphs under it. */
-export const helpOptions = (help: string): ReadonlyArray<{ readonly flags: ReadonlyArray<string>; readonly paragraphs: ReadonlyArray<string> }> => {
+export const helpOptions = (
+  help: string
+): ReadonlyArray<{ readonly heading: string; readonly flags: ReadonlyArray<string>; readonly paragraphs: ReadonlyArray<string> }> => {
   const section = help.split(/^OPTIONS$/m)[1]?.split(/^COMMANDS$/m)[0] ?? ""
-  const options: Array<{ flags: Array<string>; paragraphs: Array<string> }> = []
+  const options: Array<{ heading: string; flags: Array<string>; paragraphs: Array<string> }> = []
   for (const line of section.split("\n")) {
     if (line.trim() === "") continue
-    if (!line.startsWith(" ")) options.push({ flags: [...line.matchAll(/--[a-z][a-z0-9-]*/g)].map((match) => match[0]), paragraphs: [] })
+    if (!line.startsWith(" ")) {
+      const flags = [...line.matchAll(/--[a-z][a-z0-9-]*/g)].map((match) => match[0])
+      // "(-f, --file FILE) 1+" reads "-f, --file FILE"
+      options.push({ heading: line.trim().replace(/^\((.*)\)( \d+\+)?$/, "$1"), flags, paragraphs: [] })
+    }
     else options.at(-1)?.paragraphs.push(line.trim())
   }
   return options
@@ -78,3 +84,9 @@ export const helpOptions = (help: string): ReadonlyArray<{ readonly flags: Reado
 /** The command's own flags (`--file`, ...), as its help lists them. */
 export const ownFlags = (help: string): ReadonlyArray<string> =>
   helpOptions(help).flatMap((option) => option.flags).filter((flag) => !BUILT_IN_FLAGS.includes(flag))
+
+/** What @effect/cli writes about any option of a type; a flag's own description is what else its help says. */
+const GENERIC =
+  /^(A user-defined piece of text\.|A true or false value\.|An integer\.|A floating point number\.|A directory\.|A file\.?|A path\.?|One of the following: .*|This setting is optional\.|This option must be repeated.*|This setting has a default.*)$/
+
+export const flagDescription = (paragraphs: ReadonlyArray<string>): string => paragraphs.filter((paragraph) => !GENERIC.test(paragraph)).join(" ")

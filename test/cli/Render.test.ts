@@ -1,6 +1,6 @@
 import { ConfigProvider, Effect, Either, Schema } from "effect"
 import { XMLValidator } from "fast-xml-parser"
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { createServer, type Server } from "node:http"
 import type { AddressInfo } from "node:net"
 import { tmpdir } from "node:os"
@@ -194,6 +194,20 @@ describe("render (in-process)", () => {
     expect(result.stderr).toContain('placeholder tenant id "tenant-id"')
   })
 
+  it("reads a directory's manifest files, as kubectl apply -f DIR does", async () => {
+    const samples = join(dir, "samples")
+    mkdirSync(samples)
+    writeFileSync(join(samples, "b.yaml"), stringify(withSpec(example(), {}, { name: "second" })))
+    writeFileSync(join(samples, "a.json"), JSON.stringify(withSpec(example(), {}, { name: "first" })))
+    writeFileSync(join(samples, "notes.txt"), "not a manifest")
+    const result = await cliInProcess(["render", "-f", samples])
+    expect(result.code, result.stderr).toBe(0)
+    expect(renderedYaml(result.stdout).map((r) => r["source"])).toEqual([`${join(samples, "a.json")} (line 1)`, `${join(samples, "b.yaml")} (line 1)`])
+    writeFileSync(join(samples, "c.yaml"), "kind: [")
+    const broken = await cliInProcess(["render", "-f", samples])
+    expect(broken.stderr).toContain(`-f ${samples}: ${join(samples, "c.yaml")}: not valid YAML or JSON`)
+  })
+
   it("renders a metrics API's Ingress and says it is not published to the gateway", async () => {
     const path = file("metrics.json", JSON.stringify(withSpec(example(), { apiType: "prometheus", specification: null, path: "/metrics" }, { name: "m" })))
     const result = await cliInProcess(["render", "-f", path, "-o", "json"])
@@ -233,11 +247,14 @@ describe("render (in-process)", () => {
     expect(fromFlags.stderr).not.toContain("placeholder client id")
   })
 
-  it("reports a policy the operator's settings cannot compile, naming the setting", async () => {
+  it("stops at operator settings run would refuse, naming the setting", async () => {
     const path = file("oidc.yaml", stringify(example()))
     const result = await cliInProcess(["render", "-f", path], { OIDC_METADATA_URL: "ftp://issuer.example.com/.well-known/openid-configuration" })
-    expect(result.code).toBe(1)
-    expect(result.stderr).toContain("operator setting openIdConfigUrl is not an http(s) URL")
+    expect(result).toMatchObject({ code: 1, stdout: "" })
+    expect(result.stderr).toContain("OIDC_METADATA_URL: is not an http(s) URL")
+    const duration = await cliInProcess(["render", "-f", path], { SPEC_FETCH_TIMEOUT: "soon" })
+    expect(duration.code).toBe(1)
+    expect(duration.stderr).toContain("SPEC_FETCH_TIMEOUT")
   })
 
   it("--fetch imports the document through run's guards: its exact format, or why it cannot be", async () => {
@@ -262,7 +279,7 @@ describe("render (in-process)", () => {
 
   it("names the file at fault: missing, unreadable YAML (line and column), no ExposedAPI, not an object", async () => {
     const missing = await cliInProcess(["render", "-f", join(dir, "nope.yaml")])
-    expect(missing).toMatchObject({ code: 1, stderr: `oda-apim-operator: -f ${join(dir, "nope.yaml")}: no such file` })
+    expect(missing).toMatchObject({ code: 1, stderr: `oda-apim-operator: -f ${join(dir, "nope.yaml")}: no such file or directory` })
 
     const broken = file("broken.yaml", "apiVersion: oda.tmforum.org/v1\nkind: ExposedAPI\nspec: [1, 2\nmetadata: {}\n")
     const unreadable = await cliInProcess(["render", "-f", broken])
