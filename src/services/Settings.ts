@@ -35,8 +35,18 @@ export const numberSetting = (name: string, defaultValue: number, description: s
 export const booleanSetting = (name: string, defaultValue: boolean, description: string): Config.Config<boolean> =>
   declare(name, String(defaultValue), description, Config.boolean(name).pipe(Config.withDefault(defaultValue)))
 
+const DURATION_UNITS: ReadonlyArray<readonly [string, number]> = [["week", 604_800_000], ["day", 86_400_000], ["hour", 3_600_000], ["minute", 60_000], ["second", 1000]]
+
+/** A duration as the setting reads one back ("10 minutes", "1500 millis"): Duration.format's "10m" would not parse. */
+export const durationText = (duration: Duration.Duration): string => {
+  const millis = Duration.toMillis(duration)
+  const [unit, size] = DURATION_UNITS.find(([, size]) => millis >= size && millis % size === 0) ?? ["milli", 1]
+  const count = millis / size
+  return `${count} ${unit}${count === 1 ? "" : "s"}`
+}
+
 export const durationSetting = (name: string, defaultValue: Duration.DurationInput, description: string): Config.Config<Duration.Duration> =>
-  declare(name, Duration.format(Duration.decode(defaultValue)), description, Config.duration(name).pipe(Config.withDefault(Duration.decode(defaultValue))))
+  declare(name, durationText(Duration.decode(defaultValue)), description, Config.duration(name).pipe(Config.withDefault(Duration.decode(defaultValue))))
 
 /** A comma-separated list; empty when unset. */
 export const listSetting = (name: string, description: string): Config.Config<ReadonlyArray<string>> =>
