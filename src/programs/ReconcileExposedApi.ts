@@ -78,12 +78,14 @@ const implementationReady = (intent: ApiIntent) =>
 
 /**
  * A resource the operator cannot act on (invalid spec, invalid drift-mode annotation): Ready=False with the reason,
- * a Warning Event, and nothing else written; what is published stays as it is until the resource changes.
+ * a Warning Event when that is news, and nothing else written; what is published stays as it is until the
+ * resource changes. A resync of a resource still refused writes nothing.
  */
 const refuse = (api: ExposedApi, book: ConditionBook, reason: string, message: string) =>
   Effect.gen(function*() {
+    const before = book.conditions
     book.set(READY, "False", reason, message)
-    yield* (yield* Recorder).record(subjectOf(api), { type: "Warning", reason, action: "Validate", note: message })
+    if (book.conditions !== before) yield* (yield* Recorder).record(subjectOf(api), { type: "Warning", reason, action: "Validate", note: message })
     yield* writeStatus(api, {
       apiStatus: api.status?.["apiStatus"],
       implementation: api.status?.["implementation"],

@@ -1,0 +1,150 @@
+import { describe, expect, it } from "@effect/vitest"
+import { Effect } from "effect"
+import { apimApiId } from "../../src/domain/ApiNaming.ts"
+import { armWrites, deleteExposedApi, driftCounts, eventsFor, foreignPolicy, mergePatchExposedApi } from "./ControlFixtures.ts"
+import { conditionOf, createSample, eventually, getExposedApi, GROUP, makeWorld, sampleSpec, untilReady, type World } from "./World.ts"
+
+const apiId = apimApiId("default", "catalog")
+const backend = "http://10.240.0.10/catalog"
+const elsewhere = "http://elsewhere.example/catalog"
+
+const apimApi = (world: World) => world.azure.apim.listApis().find((a) => a.name === apiId)
+const apimPolicy = (world: World) => world.azure.apim.getApiPolicy(apiId)?.value ?? ""
+
+/** Someone edits the API's backend and its policy in the portal. */
+const editInPortal = (world: World) =>
+  Effect.sync(() => {
+    const api = world.azure.apim.editApi(apiId, { serviceUrl: elsewhere })
+    const policy = world.azure.apim.editApiPolicy(apiId, foreignPolicy)
+    expect(api.ok && policy.ok).toBe(true)
+    expect(apimApi(world)?.properties["serviceUrl"]).toBe(elsewhere)
+  })
+
+/** The number of times the operator has read the API from APIM since the log was cleared. */
+const apiReads = (world: World) => world.azure.logs.arm.entries().filter((e) => e.method === "GET" && e.path.endsWith(`/apis/${apiId}`)).length
+
+/** Reconciles since the Kubernetes log was cleared: each starts by reading the ExposedAPI. */
+const exposedApiReads = (world: World) =>
+  world.kube.log.entries().filter((e) => e.method === "GET" && e.path.endsWith("/exposedapis/catalog")).length
+
+const published = (world: World, annotations: Record<string, string> = {}) =>
+  Effect.gen(function*() {
+    yield* world.startOperator({ resyncInterval: "300 millis" })
+    yield* createSample(world, "default", "catalog", sampleSpec(world, "catalog", "/catalog"))
+    yield* untilReady(world, "default", "catalog")
+    if (Object.keys(annotations).length > 0) yield* mergePatchExposedApi(world, "default", "catalog", { metadata: { annotations } })
+  })
+
+describe("drift control", () => {
+  it.live("correct (the default): an API and a policy edited in APIM are re-applied at the next resync, with Events and metrics", () =>
+    Effect.scoped(
+      Effect.gen(function*() {
+        const world = yield* makeWorld
+        yield* published(world)
+        const before = { api: yield* driftCounts("api", "correct"), policy: yield* driftCounts("policy", "correct") }
+        yield* editInPortal(world)
+        yield* eventually(Effect.sync(() => apimApi(world)?.properties["serviceUrl"]), (url) => url === backend)
+        yield* eventually(Effect.sync(() => apimPolicy(world)), (xml) => xml.includes("rate-limit-by-key") && !xml.includes("X-Edited"))
+        yield* eventually(Effect.sync(() => eventsFor(world, "default", "catalog", "ApiDriftCorrected").length), (n) => n === 1)
+        expect(eventsFor(world, "default", "catalog", "ApiDriftCorrected").map((e) => e["note"])).toEqual([
+          `API ${apiId} differed from the spec in serviceUrl; re-applied`
+        ])
+        yield* eventually(Effect.sync(() => eventsFor(world, "default", "catalog", "PolicyDriftCorrected").length), (n) => n === 1)
+        const after = { api: yield* driftCounts("api", "correct"), policy: yield* driftCounts("policy", "correct") }
+        expect(after.api.found - before.api.found).toBe(1)
+        expect(after.api.corrected - before.api.corrected).toBe(1)
+        expect(after.policy.found - before.policy.found).toBe(1)
+        expect(after.policy.corrected - before.policy.corrected).toBe(1)
+        const object = yield* getExposedApi(world, "default", "catalog")
+        expect(conditionOf(object, "InSync")).toMatchObject({ status: "True", reason: "InSync" })
+        expect(conditionOf(object, "Ready")?.status).toBe("True")
+      })
+    ))
+
+  it.live("report-only: the edits stay, InSync=False says what differs, one Warning Event; switching to correct re-applies", () =>
+    Effect.scoped(
+      Effect.gen(function*() {
+        const world = yield* makeWorld
+        yield* published(world, { "oda.tmforum.org/drift-mode": "report-only" })
+        yield* eventually(getExposedApi(world, "default", "catalog"), (o) => conditionOf(o, "InSync")?.message.includes("report-only") === true)
+        const before = yield* driftCounts("api", "report-only")
+        world.azure.logs.arm.clear()
+        yield* editInPortal(world)
+        const reported = yield* eventually(getExposedApi(world, "default", "catalog"), (o) => conditionOf(o, "InSync")?.status === "False")
+        const inSync = conditionOf(reported, "InSync")
+        expect(inSync?.reason).toBe("DriftDetected")
+        expect(inSync?.message).toContain("serviceUrl")
+        expect(inSync?.message).toContain("policy differs")
+        expect(conditionOf(reported, "Ready")?.status).toBe("True") // the API is published; drift is a report
+        // several resyncs later: still as edited, never written, reported once
+        yield* eventually(Effect.sync(() => apiReads(world)), (n) => n >= 4)
+        expect(apimApi(world)?.properties["serviceUrl"]).toBe(elsewhere)
+        expect(apimPolicy(world)).toContain("X-Edited")
+        expect(armWrites(world)).toEqual([])
+        const warnings = eventsFor(world, "default", "catalog", "DriftDetected")
+        expect(warnings.map((e) => e["type"])).toEqual(["Warning"])
+        expect(warnings[0]?.["series"]).toBeUndefined()
+        expect((yield* driftCounts("api", "report-only")).found - before.found).toBe(1)
+
+        yield* mergePatchExposedApi(world, "default", "catalog", { metadata: { annotations: { "oda.tmforum.org/drift-mode": "correct" } } })
+        yield* eventually(Effect.sync(() => apimApi(world)?.properties["serviceUrl"]), (url) => url === backend)
+        yield* eventually(getExposedApi(world, "default", "catalog"), (o) => conditionOf(o, "InSync")?.status === "True")
+        expect(apimPolicy(world)).not.toContain("X-Edited")
+      })
+    ))
+
+  it.live("report-only still applies a change of the spec", () =>
+    Effect.scoped(
+      Effect.gen(function*() {
+        const world = yield* makeWorld
+        yield* published(world, { "oda.tmforum.org/drift-mode": "report-only" })
+        yield* mergePatchExposedApi(world, "default", "catalog", { spec: { rateLimit: { enabled: true, identifier: "IP", limit: "7", interval: "pm" } } })
+        yield* eventually(Effect.sync(() => apimPolicy(world)), (xml) => xml.includes(`calls="7"`))
+        const object = yield* eventually(getExposedApi(world, "default", "catalog"), (o) => conditionOf(o, "Ready")?.observedGeneration === o.metadata.generation)
+        expect(conditionOf(object, "InSync")?.status).toBe("True")
+        expect(eventsFor(world, "default", "catalog", "DriftDetected")).toEqual([])
+      })
+    ))
+
+  it.live("paused: hands off (no APIM call at all), the status says so; deleting still unpublishes", () =>
+    Effect.scoped(
+      Effect.gen(function*() {
+        const world = yield* makeWorld
+        yield* published(world, { "oda.tmforum.org/drift-mode": "paused" })
+        const paused = yield* eventually(getExposedApi(world, "default", "catalog"), (o) => conditionOf(o, "InSync")?.reason === "Paused")
+        expect(conditionOf(paused, "InSync")?.status).toBe("Unknown")
+        expect(conditionOf(paused, "InSync")?.message).toContain("annotation oda.tmforum.org/drift-mode")
+        world.azure.logs.arm.clear()
+        world.kube.log.clear()
+        yield* editInPortal(world)
+        // resyncs go by: each reads the ExposedAPI, and nothing else happens
+        yield* eventually(Effect.sync(() => exposedApiReads(world)), (n) => n >= 3)
+        expect(world.azure.logs.arm.entries().map((e) => `${e.method} ${e.path}`)).toEqual([])
+        expect(world.kube.log.writes().map((e) => `${e.method} ${e.path}`)).toEqual([])
+        expect(apimApi(world)?.properties["serviceUrl"]).toBe(elsewhere)
+        expect(apimPolicy(world)).toContain("X-Edited")
+
+        yield* deleteExposedApi(world, "default", "catalog")
+        yield* eventually(Effect.sync(() => world.kube.objects.get(`${GROUP}/v1`, "ExposedAPI", "default", "catalog")), (o) => o === undefined)
+        expect(apimApi(world)).toBeUndefined()
+      })
+    ))
+
+  it.live("an invalid drift-mode annotation is reported and nothing is written", () =>
+    Effect.scoped(
+      Effect.gen(function*() {
+        const world = yield* makeWorld
+        yield* published(world, { "oda.tmforum.org/drift-mode": "pause" })
+        const refused = yield* eventually(getExposedApi(world, "default", "catalog"), (o) => conditionOf(o, "Ready")?.reason === "InvalidDriftMode")
+        expect(conditionOf(refused, "Ready")).toMatchObject({ status: "False", message: expect.stringContaining(`got "pause"`) })
+        expect(eventsFor(world, "default", "catalog", "InvalidDriftMode").map((e) => e["type"])).toEqual(["Warning"])
+        world.azure.logs.arm.clear()
+        world.kube.log.clear()
+        yield* editInPortal(world)
+        yield* eventually(Effect.sync(() => exposedApiReads(world)), (n) => n >= 3)
+        expect(world.azure.logs.arm.entries()).toEqual([])
+        expect(world.kube.log.writes().map((e) => `${e.method} ${e.path}`)).toEqual([]) // not even the Event again
+        expect(apimApi(world)?.properties["serviceUrl"]).toBe(elsewhere)
+      })
+    ))
+})
