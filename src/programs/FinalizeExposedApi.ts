@@ -7,6 +7,7 @@ import { Kubernetes } from "../services/Kubernetes.ts"
 import { Recorder } from "../services/Recorder.ts"
 import { asFailure, subjectOf } from "./ExposedApiStatus.ts"
 import { removeGatewayOnlyPolicy } from "./GatewayOnlyTraffic.ts"
+import { unpublishApiKeys } from "./PublishApiKeys.ts"
 
 /**
  * Deletion: the API (and its revisions) leaves APIM, then the Ingress and the gateway-only NetworkPolicy, and only
@@ -21,6 +22,8 @@ export const finalizeExposedApi = (api: ExposedApi) =>
     const recorder = yield* Recorder
     const { namespace, name, uid } = api.metadata
     const apiId = apimApiId(namespace, name)
+    // the subscription, the key Secret and the product link (and an emptied product of the operator's) first
+    yield* unpublishApiKeys(api)
     yield* apim.deleteApi(apiId).pipe(
       Effect.tapError((error) =>
         recorder.record(subjectOf(api), {

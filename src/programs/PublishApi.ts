@@ -3,6 +3,7 @@ import { apiDefinitionFor, type ImportDocument } from "../domain/ApiDefinition.t
 import { apimPath, type ApiIntent } from "../domain/ApiIntent.ts"
 import { API_PUBLISHED, findCondition, IN_SYNC, POLICIES_APPLIED } from "../domain/Conditions.ts"
 import { type DriftMode, isDrift, type WriteReason, writesIn } from "../domain/DriftMode.ts"
+import type { ApiKeyRecord } from "../domain/ApiKeys.ts"
 import type { ExposedApi } from "../domain/ExposedApi.ts"
 import { analyseOpenApiDocument } from "../domain/OpenApiDocument.ts"
 import { type AppliedHashes, definitionHash, documentHash, planApi, planPolicy, policyHash } from "../domain/Plan.ts"
@@ -10,9 +11,14 @@ import { compilePolicy, type PolicySettings, renderPolicyXml } from "../domain/P
 import { driftCorrected, driftFound } from "../Metrics.ts"
 import { Apim } from "../services/Apim.ts"
 import { type EventRecord, Recorder } from "../services/Recorder.ts"
+import type { Kubernetes } from "../services/Kubernetes.ts"
 import { SpecSource } from "../services/SpecSource.ts"
 import { OperatorEnvironment } from "./Bootstrap.ts"
+import { templateAvailable } from "./CheckTemplate.ts"
 import { asFailure, type ConditionBook, type ReconcileFailure, subjectOf } from "./ExposedApiStatus.ts"
+import { publishApiKeys } from "./PublishApiKeys.ts"
+import type { PieceDrift } from "./PieceDrift.ts"
+import { publishTags } from "./PublishTags.ts"
 
 /** What was applied to APIM, recorded in status so the next reconcile can tell "unchanged" (and drift) without a write. */
 export interface Publication {
@@ -21,6 +27,10 @@ export interface Publication {
   /** The API's managed fields as last applied: APIM differing from an unchanged definition is drift. */
   readonly definitionHash: string
   readonly policyHash: string
+  /** The product and subscription set up for apiKeyVerification. */
+  readonly apiKey?: ApiKeyRecord
+  /** The operator's tags applied to the API. */
+  readonly tags: ReadonlyArray<string>
 }
 
 /** A publication that cannot go ahead until the spec, the document or the configuration changes. */
@@ -29,7 +39,7 @@ export interface Blocked {
 }
 const blocked: Blocked = { _tag: "Blocked" }
 
-type Piece = "api" | "policy"
+type Piece = "api" | "policy" | PieceDrift["piece"]
 
 /** Something changed in APIM behind the operator's back and left as it is (drift mode report-only). */
 interface Drift {
@@ -97,7 +107,7 @@ export const publishApi = (
   policySettings: PolicySettings,
   book: ConditionBook,
   driftMode: DriftMode
-): Effect.Effect<Either.Either<Publication, Blocked>, ReconcileFailure, Apim | SpecSource | Recorder | OperatorEnvironment> =>
+): Effect.Effect<Either.Either<Publication, Blocked>, ReconcileFailure, Apim | SpecSource | Recorder | OperatorEnvironment | Kubernetes> =>
   Effect.gen(function*() {
     const apim = yield* Apim
     const recorder = yield* Recorder
@@ -116,6 +126,7 @@ export const publishApi = (
       return Either.left(blocked)
     }
     const xml = renderPolicyXml(compiled.right)
+    if (!(yield* templateAvailable(api, intent, xml, book))) return Either.left(blocked)
 
     const definition = apiDefinitionFor(intent, serviceUrl, { openIdProviderId })
     const observed = yield* apim.getApi(intent.apiId).pipe(Effect.mapError(asFailure))
@@ -160,9 +171,19 @@ export const publishApi = (
       yield* recorder.record(subject, policyEvent(intent, policyAction.reason))
     }
     book.set(POLICIES_APPLIED, "True", "Applied", "the gateway policy matches the spec")
+
+    const tags = yield* publishTags(api, intent, book, driftMode)
+    const apiKey = yield* publishApiKeys(api, intent, book, driftMode)
+    if (Either.isLeft(apiKey)) return Either.left(blocked)
+    for (const found of [...tags.drift, ...apiKey.right.drift]) {
+      if (!found.corrected) drift.push(found)
+      else yield* Effect.zipRight(countDrift(found.piece, driftMode, false), countDrift(found.piece, driftMode, true))
+    }
     yield* reportDrift(api, book, driftMode, drift)
 
     return Either.right({
+      ...(apiKey.right.record === undefined ? {} : { apiKey: apiKey.right.record }),
+      tags: tags.applied,
       apiId: intent.apiId,
       documentHash: document.right === undefined ? undefined : documentHash(document.right),
       definitionHash: definitionHash(definition),

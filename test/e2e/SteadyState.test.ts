@@ -35,18 +35,21 @@ describe("the operator at rest", () => {
         const reads = world.azure.logs.arm.entries().filter((e) => e.method === "GET")
         const apiGets = new Map<string, number>()
         const policyGets = new Map<string, number>()
+        const tagGets = new Map<string, number>()
         for (const read of reads) {
-          const api = /\/apis\/([^/]+)(\/policies\/policy)?$/.exec(read.path)
+          const api = /\/apis\/([^/]+)(\/policies\/policy|\/tags)?$/.exec(read.path)
           if (api?.[1] === undefined) {
             expect(read.path).toMatch(/\/service\/[^/]+$/)
             continue
           }
-          const counts = api[2] === undefined ? apiGets : policyGets
+          const counts = api[2] === undefined ? apiGets : api[2] === "/tags" ? tagGets : policyGets
           counts.set(api[1], (counts.get(api[1]) ?? 0) + 1)
         }
         expect(apiGets.size).toBe(names.length)
         // each reconcile reads the API once and its policy once; a window may open between the two reads of one
         for (const [api, gets] of apiGets) expect(policyGets.get(api) ?? 0).toBeLessThanOrEqual(gets + 1)
+        // and its tags (segment, Component) once
+        for (const [api, gets] of apiGets) expect(tagGets.get(api) ?? 0).toBeLessThanOrEqual(gets + 1)
       })
     ), 30_000)
 
