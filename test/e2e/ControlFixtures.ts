@@ -8,7 +8,7 @@ export const createImplementation = (
   world: World,
   namespace: string,
   service: string,
-  spec: { readonly selector?: Readonly<Record<string, string>>; readonly ports: ReadonlyArray<{ readonly port: number; readonly targetPort?: number | string }> }
+  spec: { readonly selector?: Readonly<Record<string, string>>; readonly ports: ReadonlyArray<{ readonly name?: string; readonly port: number; readonly targetPort?: number | string }> }
 ) =>
   Effect.promise(async () => {
     await world.core.createNamespacedService({
