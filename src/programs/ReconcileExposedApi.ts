@@ -1,6 +1,6 @@
 import { Duration, Effect, Either, Option, Schema } from "effect"
 import { type ApiIntent, type ObjectKey, publishedToApim, splitKey } from "../domain/ApiIntent.ts"
-import { capabilitiesOf } from "../domain/Capabilities.ts"
+import { capabilitiesOf, type CapabilityContext } from "../domain/Capabilities.ts"
 import {
   API_PUBLISHED,
   conditionsOf,
@@ -42,6 +42,11 @@ export const intentSettings = (s: OperatorSettings): IntentSettings => ({
 })
 
 export const policySettings = (s: OperatorSettings): PolicySettings => policySettingsOf(s)
+
+export const capabilityContext = (s: OperatorSettings): CapabilityContext => ({
+  gatewayOnlyTraffic: s.gatewayOnlyTraffic.enabled,
+  specRefreshInterval: Duration.format(s.specFetch.refreshInterval)
+})
 
 const recordedString = (value: unknown, key: string): string | undefined => {
   const found = typeof value === "object" && value !== null ? Reflect.get(value, key) : undefined
@@ -127,10 +132,7 @@ const converge = (api: ExposedApi) =>
     const parsed = toApiIntent(api, intentSettings(settings))
     if (Either.isLeft(parsed)) return yield* refuse(api, book, "InvalidSpec", parsed.left.message)
     const intent = parsed.right
-    const capabilities = capabilitiesOf(api.spec, intent, {
-      gatewayOnlyTraffic: settings.gatewayOnlyTraffic.enabled,
-      specRefreshInterval: Duration.format(settings.specFetch.refreshInterval)
-    })
+    const capabilities = capabilitiesOf(api.spec, intent, capabilityContext(settings))
     const finish = (ready: boolean | undefined, publication?: Publication) =>
       finishStatus({ api, intent, book, ready, publication, capabilities })
 
