@@ -173,6 +173,9 @@ describe("the Deployment", () => {
     const env = listAt(container, "env").map((e) => String(e["name"])).filter((name) => name !== "NODE_OPTIONS")
     expect([...names, ...env].filter((name) => !known.has(name))).toEqual([])
     expect(names).toContain("WATCH_NAMESPACES")
+    // production choices: logs for collectors, traffic to implementations only through the gateway
+    expect(setting("LOG_FORMAT")).toBe("json")
+    expect(setting("GATEWAY_ONLY_TRAFFIC")).toBe("true")
   })
 })
 
