@@ -2,8 +2,8 @@ import { createHash } from "node:crypto"
 import type { ApiIntent } from "./ApiIntent.ts"
 import { apimApiId, apimApiProductId, apimComponentProductId } from "./ApiNaming.ts"
 import { contentHash } from "./ContentHash.ts"
-import { COMPONENT_LABEL, EXPOSED_API, GROUP } from "./ExposedApi.ts"
-import { EXPOSED_API_LABEL, MANAGED_BY, MANAGED_BY_LABEL } from "./Ingress.ts"
+import { GROUP } from "./ExposedApi.ts"
+import { controllerReference, type IngressOwnerReference, ownedLabels } from "./Ingress.ts"
 import { subscriptionKeySettings } from "./policy/SubscriptionKeys.ts"
 
 /**
@@ -128,14 +128,7 @@ export interface ApiKeySecretManifest {
     readonly namespace: string
     readonly labels: Readonly<Record<string, string>>
     readonly annotations: Readonly<Record<string, string>>
-    readonly ownerReferences: ReadonlyArray<{
-      readonly apiVersion: string
-      readonly kind: string
-      readonly name: string
-      readonly uid: string
-      readonly controller: true
-      readonly blockOwnerDeletion: true
-    }>
+    readonly ownerReferences: ReadonlyArray<IngressOwnerReference>
   }
   /** base64, as the API server stores and returns it. */
   readonly data: Readonly<Record<string, string>>
@@ -143,23 +136,9 @@ export interface ApiKeySecretManifest {
 
 const base64 = (text: string): string => Buffer.from(text, "utf8").toString("base64")
 
-const labelsFor = (owner: SecretOwner, intent: Pick<ApiIntent, "component">): Record<string, string> => ({
-  [MANAGED_BY_LABEL]: MANAGED_BY,
-  [EXPOSED_API_LABEL]: owner.metadata.name,
-  ...(intent.component === undefined ? {} : { [COMPONENT_LABEL]: intent.component })
-})
+const labelsFor = ownedLabels
 
-const ownerReferencesFor = (owner: SecretOwner) =>
-  [
-    {
-      apiVersion: `${GROUP}/${EXPOSED_API.version}`,
-      kind: EXPOSED_API.kind,
-      name: owner.metadata.name,
-      uid: owner.metadata.uid,
-      controller: true,
-      blockOwnerDeletion: true
-    }
-  ] as const
+const ownerReferencesFor = (owner: SecretOwner): ReadonlyArray<IngressOwnerReference> => [controllerReference(owner)]
 
 const secretHash = (data: Readonly<Record<string, string>>, labels: Readonly<Record<string, string>>, owner: SecretOwner, etag: string) =>
   contentHash({ data, labels, ownerReferences: ownerReferencesFor(owner), etag })
