@@ -58,6 +58,16 @@ interface ElectorState {
 
 const leading: Attempt = { _tag: "Leading" }
 
+/**
+ * client-go's JitterUntil: the retry period plus up to 1.2 times as much, so candidates do not collide; whole
+ * milliseconds, so clocks (the TestClock too) keep integral times.
+ */
+const candidateRetry = (retryPeriod: Duration.Duration) =>
+  Schedule.spaced(retryPeriod).pipe(
+    Schedule.jitteredWith({ min: 1, max: 2.2 }),
+    Schedule.modifyDelay((delay) => Duration.millis(Math.round(Duration.toMillis(delay))))
+  )
+
 export const makeLeaderElector = (settings: LeaderElectionSettings): Effect.Effect<LeaderElector, never, Kubernetes> =>
   Effect.gen(function*() {
     const kube = yield* Kubernetes
@@ -136,8 +146,7 @@ export const makeLeaderElector = (settings: LeaderElectionSettings): Effect.Effe
           lastHolder = a.holder
           return Effect.logInfo("another replica leads; waiting for the lease").pipe(Effect.annotateLogs({ holder: a.holder }))
         }),
-        // client-go's JitterUntil: retry period plus up to 1.2 times as much, so candidates do not collide
-        Effect.repeat({ schedule: Schedule.spaced(settings.retryPeriod).pipe(Schedule.jitteredWith({ min: 1, max: 2.2 })), until: (a) => a._tag === "Leading" })
+        Effect.repeat({ schedule: candidateRetry(settings.retryPeriod), until: (a) => a._tag === "Leading" })
       )
       yield* setLeader(true)
       yield* Deferred.succeed(acquired, undefined)
