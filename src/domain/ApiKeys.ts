@@ -3,7 +3,7 @@ import type { ApiIntent } from "./ApiIntent.ts"
 import { apimApiId, apimApiProductId, apimComponentProductId } from "./ApiNaming.ts"
 import { contentHash } from "./ContentHash.ts"
 import { GROUP } from "./ExposedApi.ts"
-import { controllerReference, type IngressOwnerReference, ownedLabels } from "./Ingress.ts"
+import { controllerReference, type IngressManifest, type IngressOwnerReference, ownedLabels } from "./Ingress.ts"
 import { subscriptionKeySettings } from "./policy/SubscriptionKeys.ts"
 
 /**
@@ -123,13 +123,8 @@ export interface ApiKeySecretManifest {
   readonly apiVersion: "v1"
   readonly kind: "Secret"
   readonly type: "Opaque"
-  readonly metadata: {
-    readonly name: string
-    readonly namespace: string
-    readonly labels: Readonly<Record<string, string>>
-    readonly annotations: Readonly<Record<string, string>>
-    readonly ownerReferences: ReadonlyArray<IngressOwnerReference>
-  }
+  /** As every object the operator owns for an ExposedAPI has it. */
+  readonly metadata: IngressManifest["metadata"]
   /** base64, as the API server stores and returns it. */
   readonly data: Readonly<Record<string, string>>
 }

@@ -1,4 +1,4 @@
-import type { ApiManagementClient } from "@azure/arm-apimanagement"
+import type { ApiManagementClient, ProductContract, SubscriptionContract } from "@azure/arm-apimanagement"
 import { Effect, Option, Redacted } from "effect"
 import type { ApimError } from "./ApimErrors.ts"
 
@@ -98,14 +98,7 @@ const collect = async <A>(items: AsyncIterable<A>): Promise<ReadonlyArray<A>> =>
 }
 
 export const makeCatalog = (client: ApiManagementClient, rg: string, svc: string, arm: ArmCall): ApimCatalogApi => {
-  const toProduct = (p: {
-    readonly eTag?: string | undefined
-    readonly displayName?: string | undefined
-    readonly description?: string | undefined
-    readonly subscriptionRequired?: boolean | undefined
-    readonly approvalRequired?: boolean | undefined
-    readonly state?: string | undefined
-  }): ProductState => ({
+  const toProduct = (p: ProductContract & { readonly eTag?: string | undefined }): ProductState => ({
     etag: p.eTag ?? "",
     displayName: p.displayName ?? "",
     description: p.description ?? "",
@@ -114,12 +107,7 @@ export const makeCatalog = (client: ApiManagementClient, rg: string, svc: string
     state: p.state === "published" ? "published" : "notPublished"
   })
 
-  const toSubscription = (s: {
-    readonly eTag?: string | undefined
-    readonly displayName?: string | undefined
-    readonly scope?: string | undefined
-    readonly state?: string | undefined
-  }): SubscriptionState => ({
+  const toSubscription = (s: SubscriptionContract & { readonly eTag?: string | undefined }): SubscriptionState => ({
     etag: s.eTag ?? "",
     displayName: s.displayName ?? "",
     productId: productOfScope(s.scope),
