@@ -4,9 +4,13 @@ import type { ApiIntent } from "../domain/ApiIntent.ts"
 import { EXPOSED_API, ExposedApi, GROUP, toApiIntent } from "../domain/ExposedApi.ts"
 import { backendUrl, type IngressAddress, ingressFor, type IngressManifest } from "../domain/Ingress.ts"
 import type { OpenApiImport } from "../domain/OpenApiDocument.ts"
-import { compilePolicy, policyCapabilities, type PolicyCapability, renderPolicyXml } from "../domain/Policy.ts"
+import { apiKeySecretName, type ProductPlan, productFor, type SubscriptionPlan, subscriptionFor } from "../domain/ApiKeys.ts"
+import { type ApiTag, desiredTags } from "../domain/ApiTags.ts"
+import { type Capability, capabilitiesOf } from "../domain/Capabilities.ts"
+import { type ImplementationTarget, networkPolicyFor, type NetworkPolicyManifest } from "../domain/NetworkPolicy.ts"
+import { compilePolicy, renderPolicyXml } from "../domain/Policy.ts"
 import { describeValue } from "../domain/SpecProblems.ts"
-import { intentSettings, policySettings, publishedToApim } from "../programs/ReconcileExposedApi.ts"
+import { capabilityContext, intentSettings, policySettings, publishedToApim } from "../programs/ReconcileExposedApi.ts"
 import { toParameters } from "../services/Apim.ts"
 import type { OperatorSettings } from "../services/OperatorConfig.ts"
 import type { Manifest } from "./ManifestReader.ts"
@@ -52,8 +56,22 @@ export interface ImportRendering {
   readonly operations?: number
 }
 
+/** apiKeyVerification: the APIM product the API joins, the subscription holding its keys, the Secret they go to. */
+export interface ApiKeysRendering {
+  readonly product: ProductPlan
+  readonly subscription: SubscriptionPlan
+  readonly secretName: string
+}
+
 export type ApimRendering =
-  | { readonly apiId: string; readonly published: true; readonly properties: Readonly<Record<string, unknown>>; readonly import?: ImportRendering }
+  | {
+    readonly apiId: string
+    readonly published: true
+    readonly properties: Readonly<Record<string, unknown>>
+    readonly import?: ImportRendering
+    readonly tags: ReadonlyArray<ApiTag>
+    readonly apiKeys?: ApiKeysRendering
+  }
   | { readonly apiId: string; readonly published: false; readonly reason: string }
 
 export interface ValidRendering {
@@ -61,9 +79,11 @@ export interface ValidRendering {
   readonly source: string
   readonly valid: true
   readonly ingress: IngressManifest
+  /** With GATEWAY_ONLY_TRAFFIC; the implementation's pod selector and target port are read from its Service at run time. */
+  readonly networkPolicy?: NetworkPolicyManifest
   readonly apim: ApimRendering
   readonly policy?: string
-  readonly capabilities?: ReadonlyArray<PolicyCapability>
+  readonly capabilities: ReadonlyArray<Capability>
 }
 
 export interface InvalidRendering {
@@ -182,10 +202,11 @@ export const render = (
   document: FetchedDocument | undefined
 ): Rendering => {
   const ingress = ingressFor(api, intent, { ingressClassName: context.settings.ingressClassName })
+  const capabilities = capabilitiesOf(api.spec, intent, capabilityContext(context.settings))
   const base = { exposedApi: key, source: manifest.origin, valid: true as const, ingress }
   if (!publishedToApim(intent)) {
     const reason = `${intent.apiType} APIs are not published to the public gateway; they are reachable through the Ingress only`
-    return { ...base, apim: { apiId: intent.apiId, published: false, reason } }
+    return { ...base, apim: { apiId: intent.apiId, published: false, reason }, capabilities }
   }
   if (document?._tag === "Failed") return invalid(manifest, key, [{ field: "spec.specification", message: document.message }])
   const compiled = compilePolicy(intent.policies, policySettings(context.settings))
@@ -197,17 +218,33 @@ export const render = (
     )
   }
   const imported = importOf(intent, document)
+  const gatewayOnly = context.settings.gatewayOnlyTraffic
   return {
     ...base,
+    ...(gatewayOnly.enabled ? { networkPolicy: networkPolicyFor(api, intent, targetPlaceholder(intent), gatewayOnly.gateway) } : {}),
     apim: {
       apiId: intent.apiId,
       published: true,
       properties: armProperties(intent, context, document),
-      ...(imported === undefined ? {} : { import: imported })
+      ...(imported === undefined ? {} : { import: imported }),
+      tags: desiredTags(intent),
+      ...(intent.policies.apiKey === undefined ? {} : { apiKeys: apiKeysOf(intent) })
     },
     policy: renderPolicyXml(compiled.right),
-    capabilities: policyCapabilities(intent.policies)
+    capabilities
   }
+}
+
+/** What the NetworkPolicy selects comes from the implementation's Service, which only the cluster has. */
+const targetPlaceholder = (intent: ApiIntent): ImplementationTarget => ({
+  podSelector: { [`<the pod selector of Service ${intent.implementation.service}>`]: "<read from the cluster>" },
+  port: `<the target port of Service port ${intent.implementation.port}>`,
+  protocol: "TCP"
+})
+
+const apiKeysOf = (intent: ApiIntent): ApiKeysRendering => {
+  const product = productFor(intent)
+  return { product, subscription: subscriptionFor(intent, product.id), secretName: apiKeySecretName(intent.name) }
 }
 
 /** Whether a manifest is an ExposedAPI at all (any other kind is skipped). */

@@ -10,8 +10,9 @@ import { parse, parseAllDocuments, stringify } from "yaml"
 import { UID_PLACEHOLDER } from "../../src/cli/RenderExposedApi.ts"
 import { ExposedApi, toApiIntent } from "../../src/domain/ExposedApi.ts"
 import { ingressFor } from "../../src/domain/Ingress.ts"
-import { compilePolicy, policyCapabilities, renderPolicyXml } from "../../src/domain/Policy.ts"
-import { intentSettings, policySettings } from "../../src/programs/ReconcileExposedApi.ts"
+import { capabilitiesOf } from "../../src/domain/Capabilities.ts"
+import { compilePolicy, renderPolicyXml } from "../../src/domain/Policy.ts"
+import { capabilityContext, intentSettings, policySettings } from "../../src/programs/ReconcileExposedApi.ts"
 import { settingsFor } from "../../src/services/OperatorConfig.ts"
 import { readReference, referencePath } from "../fixtures/Reference.ts"
 import { type CliResult, cliInProcess, cliProcess } from "./CliHarness.ts"
@@ -126,6 +127,11 @@ describe("render -f FILE (the real binary)", () => {
     expect(field(rendered, "apim", "import", "source")).toBe(
       "https://raw.githubusercontent.com/tmforum-apis/TMF620_ProductCatalog/master/TMF620-ProductCatalog-v4.0.0.swagger.json"
     )
+    expect(field(rendered, "apim", "tags")).toEqual([{ id: "oda-segment-corefunction", displayName: "segment:coreFunction" }])
+    expect(field(rendered, "apim", "apiKeys", "product", "subscriptionRequired")).toBe(true)
+    expect(field(rendered, "apim", "apiKeys", "subscription", "id")).toBe(field(rendered, "apim", "apiId"))
+    expect(field(rendered, "apim", "apiKeys", "secretName")).toBe("r1-productcatalogmanagement-productcatalogmanagement-api-key")
+    expect(field(rendered, "networkPolicy")).toBeUndefined() // GATEWAY_ONLY_TRAFFIC is off by default
     expect(exampleRun.stderr).not.toContain("placeholder") // tenant and client were given
   })
 
@@ -147,7 +153,7 @@ describe("render -f FILE (the real binary)", () => {
     const compiled = Either.getOrThrow(compilePolicy(intent.policies, policySettings(settings)))
     expect(policy).toBe(renderPolicyXml(compiled))
     expect(policy).toContain(`https://login.microsoftonline.com/${TENANT}/v2.0/.well-known/openid-configuration`)
-    expect(field(rendered, "capabilities")).toEqual(JSON.parse(JSON.stringify(policyCapabilities(intent.policies))))
+    expect(field(rendered, "capabilities")).toEqual(JSON.parse(JSON.stringify(capabilitiesOf(api.spec, intent, capabilityContext(settings)))))
     expect(field(rendered, "ingress")).toEqual(JSON.parse(JSON.stringify(ingressFor(api, intent, { ingressClassName: "istio" }))))
   })
 
@@ -217,6 +223,17 @@ describe("render (in-process)", () => {
     expect(field(rendered, "apim", "published")).toBe(false)
     expect(field(rendered, "apim", "reason")).toContain("reachable through the Ingress only")
     expect(field(rendered, "policy")).toBeUndefined()
+    expect(field(rendered, "capabilities")).toContainEqual(expect.objectContaining({ field: "spec.apiType", outcome: "mapped" }))
+  })
+
+  it("with GATEWAY_ONLY_TRAFFIC, renders the NetworkPolicy that admits only the ingress gateway", async () => {
+    const path = file("gateway-only.yaml", stringify(example()))
+    const result = await cliInProcess(["render", "-f", path, "-o", "json"], { GATEWAY_ONLY_TRAFFIC: "true", GATEWAY_POD_SELECTOR: "app=gateway" })
+    expect(result.code, result.stderr).toBe(0)
+    const [rendered] = renderedJson(result.stdout)
+    expect(field(rendered, "networkPolicy", "kind")).toBe("NetworkPolicy")
+    expect(field(rendered, "networkPolicy", "spec", "ingress", 0, "from", 0, "podSelector", "matchLabels")).toEqual({ app: "gateway" })
+    expect(JSON.stringify(field(rendered, "networkPolicy", "spec", "podSelector"))).toContain("Service r1-prodcatapi")
   })
 
   it("takes settings from the environment as run does, and flags over them", async () => {
