@@ -36,7 +36,7 @@ export const timeToReady = Metric.histogram(
 )
 
 export const driftFound = Metric.counter("operator_drift_found_total", {
-  description: "APIM state found different from the desired state, by piece (api, policy)",
+  description: "APIM state found different from the desired state, by piece (api, policy, tags, apiKeys)",
   incremental: true
 })
 
