@@ -36,12 +36,12 @@ export const timeToReady = Metric.histogram(
 )
 
 export const driftFound = Metric.counter("operator_drift_found_total", {
-  description: "APIM state found different from the desired state, by piece (api, policy, tags, apiKeys)",
+  description: "APIM found changed outside the operator (drift), by piece (api, policy, tags, apiKeys) and drift mode (correct, report-only)",
   incremental: true
 })
 
 export const driftCorrected = Metric.counter("operator_drift_corrected_total", {
-  description: "Drift corrected by re-applying the desired state, by piece",
+  description: "Drift corrected by re-applying what was applied before, by piece and drift mode",
   incremental: true
 })
 
