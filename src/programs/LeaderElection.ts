@@ -181,7 +181,16 @@ export const makeLeaderElector = (settings: LeaderElectionSettings): Effect.Effe
       if (!s.leader || !settings.releaseOnCancel || s.lease === undefined) return
       const stamp = formatMicroTime(yield* Clock.currentTimeNanos)
       const spec: LeaseSpec = { leaseDurationSeconds: 1, acquireTime: stamp, renewTime: stamp, leaseTransitions: s.observed?.spec.leaseTransitions ?? 0 }
-      yield* kube.replace(Leases, settings.namespace, settings.name, leaseBody(where, spec, s.lease)).pipe(
+      const releaseFrom = (lease: KubeObject) => kube.replace(Leases, settings.namespace, settings.name, leaseBody(where, spec, lease))
+      yield* releaseFrom(s.lease).pipe(
+        // a renewal interrupted in flight may have landed after all: release from the Lease as it now is, if still ours
+        Effect.catchTag("KubeConflict", () =>
+          kube.get(Leases, settings.namespace, settings.name).pipe(
+            Effect.flatMap(Option.match({
+              onNone: () => Effect.void,
+              onSome: (current) => (leaseSpecOf(current).holderIdentity === settings.identity ? releaseFrom(current) : Effect.void)
+            }))
+          )),
         Effect.timeout(settings.renewDeadline),
         Effect.zipRight(Effect.logInfo("released the lease")),
         Effect.catchAll((error) => Effect.logWarning("could not release the lease; followers wait for it to expire", error.message))
