@@ -4,6 +4,7 @@ import { Data, Effect } from "effect"
 import { join } from "node:path"
 import { text } from "node:stream/consumers"
 import { LineCounter, parseAllDocuments } from "yaml"
+import { isJsonObject } from "../emulators/Json.ts"
 
 /**
  * Kubernetes manifests as `kubectl apply -f` takes them: files, directories (their .yaml, .yml and .json files) or `-`
@@ -64,9 +65,6 @@ const readArgument = (argument: string): Effect.Effect<ReadonlyArray<Source>, Ma
 
 const firstLine = (message: string): string => (message.split("\n")[0] ?? message).replace(/:\s*$/, "")
 
-const isObject = (value: unknown): value is { readonly [key: string]: unknown } =>
-  typeof value === "object" && value !== null && !Array.isArray(value)
-
 /** The objects of one file's text: every YAML document, and the items of a `List`. */
 export const parseManifests = ({ argument, path, text: source }: Source): Effect.Effect<ReadonlyArray<Manifest>, ManifestError> =>
   Effect.gen(function*() {
@@ -86,7 +84,7 @@ export const parseManifests = ({ argument, path, text: source }: Source): Effect
         catch: (cause) => new ManifestError({ message: `${origin}: not usable YAML: ${firstLine(cause instanceof Error ? cause.message : String(cause))}` })
       })
       if (value === null || value === undefined) continue // "---" alone, or only comments
-      if (isObject(value) && typeof value["kind"] === "string" && value["kind"].endsWith("List") && Array.isArray(value["items"])) {
+      if (isJsonObject(value) && typeof value["kind"] === "string" && value["kind"].endsWith("List") && Array.isArray(value["items"])) {
         value["items"].forEach((item: unknown, itemIndex) => manifests.push({ origin: `${origin}, items[${itemIndex}]`, file: argument, value: item }))
       } else {
         manifests.push({ origin, file: argument, value })

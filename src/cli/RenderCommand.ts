@@ -3,6 +3,7 @@ import { Console, Data, Effect, Either, Option } from "effect"
 import { stringify } from "yaml"
 import { type IngressAddress, ingressAddress } from "../domain/Ingress.ts"
 import { analyseOpenApiDocument } from "../domain/OpenApiDocument.ts"
+import { isJsonObject } from "../emulators/Json.ts"
 import { make as makeSpecSource, type SpecSourceApi } from "../services/SpecSource.ts"
 import { type Manifest, ManifestError, readManifests } from "./ManifestReader.ts"
 import {
@@ -58,8 +59,7 @@ const optionalText = (name: string, pseudoName: string, description: string) =>
 /** Skipped kinds and missing ExposedAPIs: each file given must hold at least one ExposedAPI. */
 const selectExposedApis = (files: ReadonlyArray<string>, manifests: ReadonlyArray<Manifest>) =>
   Effect.gen(function*() {
-    const notObjects = manifests.filter((manifest) => typeof manifest.value !== "object" || manifest.value === null || Array.isArray(manifest.value))
-    const [notObject] = notObjects
+    const notObject = manifests.find((manifest) => !isJsonObject(manifest.value))
     if (notObject !== undefined)
       return yield* new ManifestError({ message: `${notObject.origin}: not a Kubernetes object (an object with apiVersion and kind)` })
     for (const file of files) {
@@ -76,7 +76,7 @@ const selectExposedApis = (files: ReadonlyArray<string>, manifests: ReadonlyArra
   })
 
 const kindOf = (value: unknown): string => {
-  const kind = typeof value === "object" && value !== null ? Reflect.get(value, "kind") : undefined
+  const kind = isJsonObject(value) ? value["kind"] : undefined
   return typeof kind === "string" ? `kind ${kind}` : "an object without kind"
 }
 

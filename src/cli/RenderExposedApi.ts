@@ -1,15 +1,16 @@
 import { Either, ParseResult, Schema } from "effect"
 import { apiDefinitionFor, type ImportDocument } from "../domain/ApiDefinition.ts"
 import type { ApiIntent } from "../domain/ApiIntent.ts"
-import { EXPOSED_API, ExposedApi, GROUP, toApiIntent } from "../domain/ExposedApi.ts"
-import { backendUrl, type IngressAddress, ingressFor, type IngressManifest } from "../domain/Ingress.ts"
-import type { OpenApiImport } from "../domain/OpenApiDocument.ts"
 import { apiKeySecretName, type ProductPlan, productFor, type SubscriptionPlan, subscriptionFor } from "../domain/ApiKeys.ts"
 import { type ApiTag, desiredTags } from "../domain/ApiTags.ts"
 import { type Capability, capabilitiesOf } from "../domain/Capabilities.ts"
+import { EXPOSED_API, ExposedApi, GROUP, toApiIntent } from "../domain/ExposedApi.ts"
+import { backendUrl, type IngressAddress, ingressFor, type IngressManifest } from "../domain/Ingress.ts"
 import { type ImplementationTarget, networkPolicyFor, type NetworkPolicyManifest } from "../domain/NetworkPolicy.ts"
+import type { OpenApiImport } from "../domain/OpenApiDocument.ts"
 import { compilePolicy, renderPolicyXml } from "../domain/Policy.ts"
 import { describeValue } from "../domain/SpecProblems.ts"
+import { isJsonObject, type JsonObject } from "../emulators/Json.ts"
 import { capabilityContext, intentSettings, policySettings, publishedToApim } from "../programs/ReconcileExposedApi.ts"
 import { toParameters } from "../services/Apim.ts"
 import type { OperatorSettings } from "../services/OperatorConfig.ts"
@@ -101,11 +102,8 @@ export interface Interpreted {
   readonly intent: ApiIntent
 }
 
-type JsonMap = { readonly [key: string]: unknown }
-const isMap = (value: unknown): value is JsonMap => typeof value === "object" && value !== null && !Array.isArray(value)
-
-const keyOf = (value: JsonMap, namespace: string): string => {
-  const metadata = isMap(value["metadata"]) ? value["metadata"] : {}
+const keyOf = (value: JsonObject, namespace: string): string => {
+  const metadata = isJsonObject(value["metadata"]) ? value["metadata"] : {}
   const name = typeof metadata["name"] === "string" ? metadata["name"] : "<no name>"
   return `${typeof metadata["namespace"] === "string" ? metadata["namespace"] : namespace}/${name}`
 }
@@ -118,7 +116,7 @@ const invalid = (manifest: Manifest, exposedApi: string, errors: ReadonlyArray<R
 })
 
 /** The shape problems the API server would refuse before the operator ever saw the object. */
-const envelopeProblems = (value: JsonMap): ReadonlyArray<RenderProblem> => {
+const envelopeProblems = (value: JsonObject): ReadonlyArray<RenderProblem> => {
   const apiVersion = value["apiVersion"]
   const [group, version] = typeof apiVersion === "string" ? apiVersion.split("/") : []
   const problems: Array<RenderProblem> = []
@@ -127,19 +125,19 @@ const envelopeProblems = (value: JsonMap): ReadonlyArray<RenderProblem> => {
       field: "apiVersion",
       message: `must be one of ${SERVED_VERSIONS.map((v) => `${GROUP}/${v}`).join(", ")}, got ${describeValue(apiVersion)}`
     })
-  if (!isMap(value["metadata"])) problems.push({ field: "metadata", message: `must be an object with a name, got ${describeValue(value["metadata"])}` })
-  if (value["spec"] !== undefined && value["spec"] !== null && !isMap(value["spec"]))
+  if (!isJsonObject(value["metadata"])) problems.push({ field: "metadata", message: `must be an object with a name, got ${describeValue(value["metadata"])}` })
+  if (value["spec"] !== undefined && value["spec"] !== null && !isJsonObject(value["spec"]))
     problems.push({ field: "spec", message: `must be an object, got ${describeValue(value["spec"])}` })
   return problems
 }
 
 /** An ExposedAPI manifest read as the operator reads one from the API server, or every problem in it. */
 export const interpret = (manifest: Manifest, context: RenderContext): Either.Either<Interpreted, InvalidRendering> => {
-  const value = isMap(manifest.value) ? manifest.value : {}
+  const value = isJsonObject(manifest.value) ? manifest.value : {}
   const key = keyOf(value, context.namespace)
   const envelope = envelopeProblems(value)
   if (envelope.some((problem) => problem.field !== "apiVersion")) return Either.left(invalid(manifest, key, envelope))
-  const metadata = isMap(value["metadata"]) ? value["metadata"] : {}
+  const metadata = isJsonObject(value["metadata"]) ? value["metadata"] : {}
   const asServed = {
     ...value,
     metadata: { uid: UID_PLACEHOLDER, resourceVersion: "", ...metadata, namespace: metadata["namespace"] ?? context.namespace },
@@ -248,4 +246,4 @@ const apiKeysOf = (intent: ApiIntent): ApiKeysRendering => {
 }
 
 /** Whether a manifest is an ExposedAPI at all (any other kind is skipped). */
-export const isExposedApiManifest = (manifest: Manifest): boolean => isMap(manifest.value) && manifest.value["kind"] === EXPOSED_API.kind
+export const isExposedApiManifest = (manifest: Manifest): boolean => isJsonObject(manifest.value) && manifest.value["kind"] === EXPOSED_API.kind

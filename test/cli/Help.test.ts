@@ -24,7 +24,7 @@ describe("--help", () => {
   })
 
   it("covers the commands the issue asks for", () => {
-    expect(commands).toEqual(["crd", "render", "run", "sandbox", "version"])
+    expect(commands).toEqual(expect.arrayContaining(["crd", "render", "run", "sandbox", "version"]))
   })
 
   it.each(commands)("%s --help and -h: usage, a description, every flag described; nothing runs", async (command) => {
