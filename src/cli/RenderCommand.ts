@@ -9,6 +9,7 @@ import { type Manifest, ManifestError, readManifests } from "./ManifestReader.ts
 import {
   type FetchedDocument,
   type Interpreted,
+  type InvalidRendering,
   interpret,
   isExposedApiManifest,
   render,
@@ -110,7 +111,7 @@ const renderAll = (exposedApis: ReadonlyArray<Manifest>, context: RenderContext,
     })
   )
 
-export const formatRenderings = (renderings: ReadonlyArray<Rendering>, format: Output): string =>
+const formatRenderings = (renderings: ReadonlyArray<Rendering>, format: Output): string =>
   format === "json"
     ? JSON.stringify({ exposedApis: renderings }, null, 2)
     : renderings.map((rendering) => stringify(rendering, { lineWidth: 0, blockQuote: "literal" })).join("---\n").trimEnd()
@@ -152,10 +153,9 @@ export const renderCommand = Command.make(
       for (const manifest of skipped) yield* Console.error(`render: skipped ${manifest.origin}: ${kindOf(manifest.value)} is not an ExposedAPI`)
       const showsPolicy = renderings.some((rendering) => rendering.valid && rendering.policy !== undefined)
       if (showsPolicy) for (const placeholder of placeholders) yield* Console.error(`render: placeholder ${placeholder}`)
-      const invalid = renderings.filter((rendering) => !rendering.valid)
-      for (const rendering of invalid) {
-        if (rendering.valid) continue
-        for (const error of rendering.errors) yield* Console.error(`${rendering.source}: ExposedAPI ${rendering.exposedApi}: ${error.field} ${error.message}`)
+      const invalid = renderings.filter((rendering): rendering is InvalidRendering => !rendering.valid)
+      for (const { errors, exposedApi, source } of invalid) {
+        for (const error of errors) yield* Console.error(`${source}: ExposedAPI ${exposedApi}: ${error.field} ${error.message}`)
       }
       if (invalid.length > 0)
         return yield* new RenderFailed({ message: `${invalid.length} of ${renderings.length} ExposedAPIs cannot be published as written (see above)` })
