@@ -66,8 +66,11 @@ export interface SubscriptionPlan {
   readonly state: "active"
 }
 
+/** One subscription per ExposedAPI, with the API's own id. */
+export const apiKeySubscriptionId = (namespace: string, name: string): string => apimApiId(namespace, name)
+
 export const subscriptionFor = (intent: Pick<ApiIntent, "namespace" | "name">, productId: string): SubscriptionPlan => ({
-  id: apimApiId(intent.namespace, intent.name),
+  id: apiKeySubscriptionId(intent.namespace, intent.name),
   displayName: clip(`ExposedAPI ${intent.namespace}/${intent.name}`, 100),
   productId,
   state: "active"

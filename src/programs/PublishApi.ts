@@ -174,15 +174,14 @@ export const publishApi = (
 
     const tags = yield* publishTags(api, intent, book, driftMode)
     const apiKey = yield* publishApiKeys(api, intent, book, driftMode)
-    if (Either.isLeft(apiKey)) return Either.left(blocked)
-    for (const found of [...tags.drift, ...apiKey.right.drift]) {
+    for (const found of [...tags.drift, ...apiKey.drift]) {
       if (!found.corrected) drift.push(found)
       else yield* Effect.zipRight(countDrift(found.piece, driftMode, false), countDrift(found.piece, driftMode, true))
     }
     yield* reportDrift(api, book, driftMode, drift)
 
     return Either.right({
-      ...(apiKey.right.record === undefined ? {} : { apiKey: apiKey.right.record }),
+      ...(apiKey.record === undefined ? {} : { apiKey: apiKey.record }),
       tags: tags.applied,
       apiId: intent.apiId,
       documentHash: document.right === undefined ? undefined : documentHash(document.right),

@@ -1,8 +1,9 @@
-import { Array as Arr, Effect, Either, Option, Redacted, Schema } from "effect"
+import { Array as Arr, Effect, Option, Redacted, Schema } from "effect"
 import { apimPath, type ApiIntent } from "../domain/ApiIntent.ts"
 import {
   type ApiKeyRecord,
   apiKeySecretFor,
+  apiKeySubscriptionId,
   apiKeySecretName,
   apiKeyUsage,
   checkApiKeySecret,
@@ -17,7 +18,7 @@ import {
   type SubscriptionPlan
 } from "../domain/ApiKeys.ts"
 import { apimApiId } from "../domain/ApiNaming.ts"
-import { POLICIES_APPLIED } from "../domain/Conditions.ts"
+import { conditionsOf, findCondition, POLICIES_APPLIED } from "../domain/Conditions.ts"
 import type { DriftMode } from "../domain/DriftMode.ts"
 import type { ExposedApi } from "../domain/ExposedApi.ts"
 import { Apim } from "../services/Apim.ts"
@@ -28,7 +29,6 @@ import { Recorder } from "../services/Recorder.ts"
 import { OperatorEnvironment } from "./Bootstrap.ts"
 import { asFailure, type ConditionBook, subjectOf } from "./ExposedApiStatus.ts"
 import { type DriftGate, driftGate, type PieceDrift, writeReason } from "./PieceDrift.ts"
-import type { Blocked } from "./PublishApi.ts"
 
 /**
  * `apiKeyVerification` beyond the API definition (which already requires a subscription key): the API in its
@@ -130,7 +130,7 @@ export const removeApiKeys = (api: ExposedApi, productIds: ReadonlyArray<string>
     const apim = yield* Apim
     const { namespace, name } = api.metadata
     const apiId = apimApiId(namespace, name)
-    const subscriptionId = subscriptionFor({ namespace, name }, "").id
+    const subscriptionId = apiKeySubscriptionId(namespace, name)
     const subscription = yield* apim.getSubscription(subscriptionId)
     if (Option.isSome(subscription)) yield* apim.deleteSubscription(subscriptionId)
     const secretDeleted = yield* deleteOwnSecret(api)
@@ -159,11 +159,13 @@ const ensureSecret = (api: ExposedApi, intent: ApiIntent, subscription: { readon
     const secretName = apiKeySecretName(intent.name)
     const observed = Option.getOrUndefined(Option.map(yield* kube.get(Secrets, intent.namespace, secretName), observedSecret))
     const check = checkApiKeySecret(api, intent, usage, subscription.etag, observed)
-    if (check._tag === "Current") return true
+    if (check._tag === "Current") return
     if (check._tag === "Conflict") {
+      // the API and its subscription stay published: only handing the keys over waits for the name to be free
+      const reported = findCondition(conditionsOf(api.status), POLICIES_APPLIED).pipe(Option.exists((c) => c.reason === "ApiKeySecretConflict"))
       book.set(POLICIES_APPLIED, "False", "ApiKeySecretConflict", check.message)
-      yield* (yield* Recorder).record(subjectOf(api), { type: "Warning", reason: "ApiKeySecretConflict", action: "PublishApiKeys", note: check.message })
-      return false
+      if (!reported) yield* (yield* Recorder).record(subjectOf(api), { type: "Warning", reason: "ApiKeySecretConflict", action: "PublishApiKeys", note: check.message })
+      return
     }
     const keys = yield* (yield* Apim).subscriptionKeys(subscription.id)
     if (yield* writeSecret(api, intent, usage, keys, subscription.etag, observed)) {
@@ -174,7 +176,6 @@ const ensureSecret = (api: ExposedApi, intent: ApiIntent, subscription: { readon
         note: `Secret ${intent.namespace}/${secretName} holds the keys of APIM subscription ${subscription.id}`
       })
     }
-    return true
   })
 
 export interface ApiKeyOutcome {
@@ -184,15 +185,15 @@ export interface ApiKeyOutcome {
 }
 
 /**
- * Converges apiKeyVerification for a published API: what to record and the drift found, or Left when a Secret
- * conflict blocks it until someone resolves it. Turning the feature off is a spec change: always carried out.
- * The Secret is the ExposedAPI's own object, like its Ingress: kept right whatever the drift mode.
+ * Converges apiKeyVerification for a published API: what to record in status and the drift found. Turning the
+ * feature off is a spec change: always carried out. The Secret is the ExposedAPI's own object, like its Ingress:
+ * kept right whatever the drift mode.
  */
 export const publishApiKeys = (api: ExposedApi, intent: ApiIntent, book: ConditionBook, driftMode: DriftMode) =>
   Effect.gen(function*() {
     const recorded = recordedApiKey(api)
     if (intent.policies.apiKey === undefined) {
-      if (Option.isNone(recorded)) return Either.right<ApiKeyOutcome>({ record: undefined, drift: [] })
+      if (Option.isNone(recorded)) return { record: undefined, drift: [] } satisfies ApiKeyOutcome
       const removed = yield* removeApiKeys(api, [recorded.value.productId])
       yield* (yield* Recorder).record(subjectOf(api), {
         type: "Normal",
@@ -200,7 +201,7 @@ export const publishApiKeys = (api: ExposedApi, intent: ApiIntent, book: Conditi
         action: "PublishApiKeys",
         note: `apiKeyVerification is off: API ${intent.apiId} left ${removed.products.join(", ")}; its subscription${removed.secretDeleted ? " and Secret" : ""} deleted`
       })
-      return Either.right<ApiKeyOutcome>({ record: undefined, drift: [] })
+      return { record: undefined, drift: [] } satisfies ApiKeyOutcome
     }
     const apim = yield* Apim
     const gate = driftGate("apiKeys", driftMode)
@@ -208,15 +209,14 @@ export const publishApiKeys = (api: ExposedApi, intent: ApiIntent, book: Conditi
     const plan = subscriptionFor(intent, product.id)
     const record: ApiKeyRecord = { productId: product.id, subscriptionId: plan.id }
     const unchanged = Option.exists(recorded, (r) => r.productId.toLowerCase() === product.id.toLowerCase())
-    const outcome = (): Either.Either<ApiKeyOutcome, Blocked> => Either.right({ record, drift: gate.found() })
+    const outcome = (): ApiKeyOutcome => ({ record, drift: gate.found() })
     if (!(yield* ensureProduct(api, product, unchanged, gate))) return outcome()
     if (!(yield* apim.isApiInProduct(product.id, intent.apiId)) && gate.allows(writeReason(unchanged, false), `API ${intent.apiId} was taken out of product ${product.id}`)) {
       yield* apim.addApiToProduct(product.id, intent.apiId)
     }
     const subscription = yield* ensureSubscription(plan, unchanged, gate)
     if (Option.isNone(subscription)) return outcome()
-    const written = yield* ensureSecret(api, intent, { id: plan.id, etag: subscription.value.etag }, book)
-    if (!written) return Either.left<Blocked>({ _tag: "Blocked" })
+    yield* ensureSecret(api, intent, { id: plan.id, etag: subscription.value.etag }, book)
     // the Component changed: the API leaves its former product
     if (Option.isSome(recorded) && !unchanged) yield* leaveProduct(recorded.value.productId, intent.apiId)
     return outcome()

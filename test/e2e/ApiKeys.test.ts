@@ -140,6 +140,11 @@ describe("apiKeyVerification end to end", () => {
         const blocked = yield* eventually(getExposedApi(world, "default", "catalog"), (o) => conditionOf(o, "PoliciesApplied")?.reason === "ApiKeySecretConflict")
         expect(conditionOf(blocked, "Ready")?.status).toBe("False")
         expect(decoded(secretOf(world, "catalog"))).toEqual({ mine: "yes" })
+        // the API and its subscription are published all the same; only the keys wait for the name
+        expect(world.azure.apim.getApi(apimApiId("default", "catalog"))).toBeDefined()
+        expect(subscriptionOf(world, "catalog")).toBeDefined()
+        const warnings = world.kube.objects.list("events.k8s.io/v1", "Event", "default").filter((e) => e["reason"] === "ApiKeySecretConflict")
+        expect(warnings).toHaveLength(1)
       })
     ))
 
