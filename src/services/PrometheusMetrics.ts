@@ -23,7 +23,8 @@ export const layer: Layer.Layer<PrometheusMetrics> = Layer.scoped(
     const exporter = new PrometheusExporter({ preventServerStart: true })
     const producer = yield* OtelMetrics.makeProducer
     yield* OtelMetrics.registerProducer(producer, () => exporter)
-    const serializer = new PrometheusSerializer()
+    // without the otel_scope_* labels: every series comes from the one producer, the label would only be noise
+    const serializer = new PrometheusSerializer(undefined, false, undefined, false, true)
     return {
       scrape: Effect.promise(() => exporter.collect()).pipe(
         Effect.map(({ resourceMetrics }) => serializer.serialize(resourceMetrics)),

@@ -69,6 +69,7 @@ describe("probes and metrics", () => {
         const metrics = yield* get(`${url}/metrics`)
         expect(metrics.status).toBe(200)
         expect(metrics.contentType).toContain("text/plain")
+        expect(metrics.body).not.toContain("otel_scope_name")
         const { find, types } = parseExposition(metrics.body)
         expect(types.get("operator_reconcile_total")).toBe("counter")
         expect(find("operator_reconcile_total", { controller: "exposedapi", result: "success" })[0]?.value).toBeGreaterThan(0)
