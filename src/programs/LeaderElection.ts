@@ -78,6 +78,7 @@ export const makeLeaderElector = (settings: LeaderElectionSettings): Effect.Effe
     const state = yield* Ref.make<ElectorState>({ leader: false, observed: undefined, lease: undefined, contactAt: Number.NEGATIVE_INFINITY })
     const acquired = yield* Deferred.make<void>()
     const status = Metric.tagged(leaderStatus, "name", settings.name)
+    yield* Metric.set(status, 0) // followers export 0 rather than nothing
     const annotate = Effect.annotateLogs({ lease: leaseName, identity: settings.identity })
 
     const failed = (operation: string) => (error: KubeError): Effect.Effect<Attempt> =>
