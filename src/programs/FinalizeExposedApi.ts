@@ -1,10 +1,11 @@
-import { Effect, Option } from "effect"
+import { Effect } from "effect"
 import { apimApiId } from "../domain/ApiNaming.ts"
 import { type ExposedApi, FINALIZER } from "../domain/ExposedApi.ts"
 import { Apim } from "../services/Apim.ts"
 import { ExposedApis, Ingresses } from "../services/KubeResources.ts"
 import { Kubernetes } from "../services/Kubernetes.ts"
 import { Recorder } from "../services/Recorder.ts"
+import { deleteControlled } from "./DeleteControlled.ts"
 import { asFailure, subjectOf } from "./ExposedApiStatus.ts"
 import { removeGatewayOnlyPolicy } from "./GatewayOnlyTraffic.ts"
 import { unpublishApiKeys } from "./PublishApiKeys.ts"
@@ -20,7 +21,7 @@ export const finalizeExposedApi = (api: ExposedApi) =>
     const kube = yield* Kubernetes
     const apim = yield* Apim
     const recorder = yield* Recorder
-    const { namespace, name, uid } = api.metadata
+    const { namespace, name } = api.metadata
     const apiId = apimApiId(namespace, name)
     // the subscription, the key Secret and the product link (and an emptied product of the operator's) first
     yield* unpublishApiKeys(api)
@@ -35,9 +36,7 @@ export const finalizeExposedApi = (api: ExposedApi) =>
       ),
       Effect.mapError(asFailure)
     )
-    const ingress = yield* kube.get(Ingresses, namespace, name).pipe(Effect.mapError(asFailure))
-    const ours = Option.filter(ingress, (i) => i.metadata.ownerReferences.some((r) => r.uid === uid && r.controller === true))
-    if (Option.isSome(ours)) yield* kube.delete(Ingresses, namespace, name, { uid: ours.value.metadata.uid }).pipe(Effect.mapError(asFailure))
+    const ingressRemoved = yield* deleteControlled(Ingresses, api, name).pipe(Effect.mapError(asFailure))
     // whatever the drift mode: a deleted ExposedAPI leaves nothing behind (garbage collection would, later)
     yield* removeGatewayOnlyPolicy(api).pipe(Effect.mapError(asFailure))
     yield* kube.patch(ExposedApis, namespace, name, {
@@ -56,7 +55,7 @@ export const finalizeExposedApi = (api: ExposedApi) =>
       type: "Normal",
       reason: "Unpublished",
       action: "Unpublish",
-      note: `API ${apiId} deleted from API Management${Option.isSome(ours) ? " and its Ingress removed" : ""}`
+      note: `API ${apiId} deleted from API Management${ingressRemoved ? " and its Ingress removed" : ""}`
     })
     yield* Effect.logInfo("unpublished").pipe(Effect.annotateLogs({ apiId }))
   })

@@ -8,22 +8,14 @@ import { NetworkPolicies, Services } from "../services/KubeResources.ts"
 import { Kubernetes } from "../services/Kubernetes.ts"
 import { OperatorConfig } from "../services/OperatorConfig.ts"
 import { Recorder } from "../services/Recorder.ts"
+import { deleteControlled } from "./DeleteControlled.ts"
 import { asFailure, type ConditionBook, subjectOf } from "./ExposedApiStatus.ts"
 
 /**
  * Removes the ExposedAPI's gateway-only NetworkPolicy when there is one it controls (the setting was turned off,
  * the API is no longer published to the gateway, or the ExposedAPI is being deleted); true when one was deleted.
  */
-export const removeGatewayOnlyPolicy = (api: ExposedApi) =>
-  Effect.gen(function*() {
-    const kube = yield* Kubernetes
-    const { namespace, name, uid } = api.metadata
-    const policyName = networkPolicyName(name)
-    const found = yield* kube.get(NetworkPolicies, namespace, policyName)
-    const ours = Option.filter(found, (p) => p.metadata.ownerReferences.some((r) => r.uid === uid && r.controller === true))
-    if (Option.isNone(ours)) return false
-    return yield* kube.delete(NetworkPolicies, namespace, policyName, { uid: ours.value.metadata.uid })
-  })
+export const removeGatewayOnlyPolicy = (api: ExposedApi) => deleteControlled(NetworkPolicies, api, networkPolicyName(api.metadata.name))
 
 /**
  * Gateway-only traffic for one ExposedAPI (setting GATEWAY_ONLY_TRAFFIC): its NetworkPolicy as the implementation
