@@ -3,12 +3,12 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { isDeepStrictEqual } from "node:util"
 import { afterAll, describe, expect, it } from "vitest"
-import { isJsonObject, type Json, type JsonObject } from "../../src/emulators/Json.ts"
+import type { JsonObject } from "../../src/emulators/Json.ts"
 import { packageRoot } from "../../src/PackageRoot.ts"
 import { operatorPermissions, ruleResource } from "../../src/services/KubePermissions.ts"
 import { targetSources } from "../../src/services/OperatorConfig.ts"
 import { parseTables } from "../docs/ReadmeTables.ts"
-import { K8S_DIR, kubectlKustomize, objectId, renderKustomization } from "./Kustomize.ts"
+import { at, K8S_DIR, kubectlKustomize, objectId, renderKustomization } from "./Kustomize.ts"
 
 /** The README's "Deploying to AKS" says what the code and k8s/ do, and its overlay example renders as it says. */
 
@@ -24,8 +24,6 @@ const tableWith = (column: string) => tables.find((rows) => rows[0] !== undefine
 const unquote = (text: string): string => text.replace(/^`(.*)`$/, "$1")
 
 const installed = renderKustomization(K8S_DIR)
-const at = (value: Json | undefined, ...path: ReadonlyArray<string>): Json | undefined =>
-  path.reduce<Json | undefined>((current, key) => (isJsonObject(current) ? current[key] : undefined), value)
 const named = (objects: ReadonlyArray<JsonObject>, kind: string): JsonObject => {
   const found = objects.find((o) => o["kind"] === kind && String(at(o, "metadata", "name")).startsWith("oda-apim-operator"))
   if (found === undefined) throw new Error(`no ${kind}`)

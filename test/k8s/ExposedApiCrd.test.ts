@@ -1,14 +1,12 @@
 import * as fc from "fast-check"
 import { Either, Schema } from "effect"
-import { readFileSync } from "node:fs"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { parse as parseYaml } from "yaml"
 import { DEFAULT_INTENT_SETTINGS, ExposedApi, toApiIntent } from "../../src/domain/ExposedApi.ts"
 import { isJsonArray, isJsonObject, type Json, type JsonObject } from "../../src/emulators/Json.ts"
 import { type KubeEmulator, startKubeEmulator } from "../../src/emulators/kube/KubeEmulator.ts"
 import { StatusError } from "../../src/emulators/kube/Status.ts"
-import { readReference } from "../fixtures/Reference.ts"
-import { k8sPath } from "./Kustomize.ts"
+import { referencePath } from "../fixtures/Reference.ts"
+import { at, k8sPath, readYamlObject } from "./Kustomize.ts"
 
 /**
  * k8s/exposedapi-crd.yaml against the ODA Canvas's: the same resource (either can be installed), the same schema
@@ -16,17 +14,10 @@ import { k8sPath } from "./Kustomize.ts"
  * operator would have published. Both CRDs are installed in two emulators; objects go through the in-process door.
  */
 
-const yamlObject = (text: string): JsonObject => {
-  const parsed: unknown = parseYaml(text)
-  if (!isJsonObject(parsed)) throw new Error("not a YAML object")
-  return parsed
-}
-const ours = yamlObject(readFileSync(k8sPath("exposedapi-crd.yaml"), "utf8"))
-const canvas = yamlObject(readReference("oda/exposedapi-crd.yaml"))
-const example = yamlObject(readReference("oda/exposedapi-example.yaml"))
+const ours = readYamlObject(k8sPath("exposedapi-crd.yaml"))
+const canvas = readYamlObject(referencePath("oda/exposedapi-crd.yaml"))
+const example = readYamlObject(referencePath("oda/exposedapi-example.yaml"))
 
-const at = (value: Json | undefined, ...path: ReadonlyArray<string>): Json | undefined =>
-  path.reduce<Json | undefined>((current, key) => (isJsonObject(current) ? current[key] : undefined), value)
 const versionsOf = (crd: JsonObject): ReadonlyArray<JsonObject> => {
   const versions = at(crd, "spec", "versions")
   return isJsonArray(versions) ? versions.filter(isJsonObject) : []

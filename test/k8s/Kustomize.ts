@@ -3,7 +3,7 @@ import { readFileSync, statSync } from "node:fs"
 import { join, relative, resolve } from "node:path"
 import { fileURLToPath } from "node:url"
 import { parseAllDocuments } from "yaml"
-import { isJsonObject, type JsonObject } from "../../src/emulators/Json.ts"
+import { isJsonArray, isJsonObject, type Json, type JsonObject } from "../../src/emulators/Json.ts"
 
 /**
  * The kustomizations under k8s/, rendered two ways: by this file (the subset k8s/ uses: `resources` that are files
@@ -26,6 +26,20 @@ const yamlObjects = (text: string, file: string): ReadonlyArray<JsonObject> =>
     if (!isJsonObject(value)) throw new Error(`${file}: a document that is not an object`)
     return [value]
   })
+
+/** A file holding one YAML object (a CRD, an example resource). */
+export const readYamlObject = (file: string): JsonObject => {
+  const [object, ...more] = yamlObjects(readFileSync(file, "utf8"), file)
+  if (object === undefined || more.length > 0) throw new Error(`${file} does not hold exactly one object`)
+  return object
+}
+
+/** The value at a path of keys and indexes; undefined where the path leads nowhere. */
+export const at = (value: Json | undefined, ...path: ReadonlyArray<string | number>): Json | undefined =>
+  path.reduce<Json | undefined>((current, key) => {
+    if (typeof key === "number") return isJsonArray(current) ? current[key] : undefined
+    return isJsonObject(current) ? current[key] : undefined
+  }, value)
 
 /** Renders `dir`'s kustomization: its resources in order, directories rendered recursively. */
 export const renderKustomization = (dir: string): ReadonlyArray<JsonObject> => {

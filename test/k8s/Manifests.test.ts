@@ -4,7 +4,7 @@ import "../../src/cli/Cli.ts" // every command, so every setting is declared
 import { isJsonArray, isJsonObject, type Json, type JsonObject } from "../../src/emulators/Json.ts"
 import { documentedSettings } from "../../src/services/Settings.ts"
 import { VERSION } from "../../src/Version.ts"
-import { K8S_DIR, k8sPath, kubectlKustomize, objectId, renderKustomization } from "./Kustomize.ts"
+import { at, K8S_DIR, k8sPath, kubectlKustomize, objectId, renderKustomization } from "./Kustomize.ts"
 import { officialSchemaProblems } from "./OfficialSchemas.ts"
 
 /**
@@ -19,12 +19,6 @@ const namespaceScoped = renderKustomization(k8sPath("overlays/namespace-scoped")
 const monitoring = renderKustomization(k8sPath("monitoring"))
 
 // ---- reading rendered objects ----
-
-const at = (value: Json | undefined, ...path: ReadonlyArray<string | number>): Json | undefined =>
-  path.reduce<Json | undefined>((current, key) => {
-    if (typeof key === "number") return isJsonArray(current) ? current[key] : undefined
-    return isJsonObject(current) ? current[key] : undefined
-  }, value)
 
 const objectAt = (value: Json | undefined, ...path: ReadonlyArray<string | number>): JsonObject => {
   const found = at(value, ...path)

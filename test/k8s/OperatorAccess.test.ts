@@ -1,14 +1,12 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Duration, Effect, Fiber, Logger, LogLevel, Option } from "effect"
-import { readFileSync } from "node:fs"
-import { parse as parseYaml } from "yaml"
 import { isJsonObject, type JsonObject } from "../../src/emulators/Json.ts"
 import type { KubeEmulator } from "../../src/emulators/kube/KubeEmulator.ts"
 import { sandboxOperatorLayer } from "../../src/layers/SandboxOperator.ts"
 import { runOperator } from "../../src/programs/Operator.ts"
 import { operatorPermissions, ruleResource } from "../../src/services/KubePermissions.ts"
 import { eventually, GROUP, makeWorldWith, withStatusSubresource, type World } from "../e2e/World.ts"
-import { K8S_DIR, k8sPath, renderKustomization } from "./Kustomize.ts"
+import { K8S_DIR, k8sPath, readYamlObject, renderKustomization } from "./Kustomize.ts"
 import { type Access, accessOf, allows, grantsOf, OPERATOR } from "./Rbac.ts"
 
 /**
@@ -41,12 +39,6 @@ const crdOf = (plural: string, kind: string, statusSubresource: boolean): JsonOb
     }]
   }
 })
-
-const shippedCrd = (): JsonObject => {
-  const crd: unknown = parseYaml(readFileSync(k8sPath("exposedapi-crd.yaml"), "utf8"))
-  if (!isJsonObject(crd)) throw new Error("k8s/exposedapi-crd.yaml is not an object")
-  return crd
-}
 
 /** Replaces a CRD (conditioned on its resourceVersion, as kubectl apply would). */
 const replaceCrd = (kube: KubeEmulator, crd: JsonObject) => {
@@ -164,7 +156,7 @@ const scenario = Effect.gen(function*() {
 
   // the Lease handed over on shutdown; both CRDs now declare /status; a new leader writes status through it
   yield* Fiber.interrupt(first)
-  replaceCrd(world.kube, withStatusSubresource(shippedCrd()))
+  replaceCrd(world.kube, withStatusSubresource(readYamlObject(k8sPath("exposedapi-crd.yaml"))))
   replaceCrd(world.kube, crdOf("components", "Component", true))
   const second = yield* startOperator(world)
   yield* Effect.sync(() =>
