@@ -1,7 +1,10 @@
 import { isDeepStrictEqual } from "node:util"
+import { ConfigProvider, Duration, Effect } from "effect"
 import { describe, expect, it } from "vitest"
 import "../../src/cli/Cli.ts" // every command, so every setting is declared
 import { isJsonArray, isJsonObject, type Json, type JsonObject } from "../../src/emulators/Json.ts"
+import { settingsFor } from "../../src/services/OperatorConfig.ts"
+import { logFormat, probeAddress, shutdownGracePeriod } from "../../src/services/RuntimeSettings.ts"
 import { documentedSettings } from "../../src/services/Settings.ts"
 import { VERSION } from "../../src/Version.ts"
 import { at, K8S_DIR, k8sPath, kubectlKustomize, objectId, renderKustomization } from "./Kustomize.ts"
@@ -170,6 +173,24 @@ describe("the Deployment", () => {
     // production choices: logs for collectors, traffic to implementations only through the gateway
     expect(setting("LOG_FORMAT")).toBe("json")
     expect(setting("GATEWAY_ONLY_TRAFFIC")).toBe("true")
+  })
+
+  it("sets values the code reads as meant, in both modes", () => {
+    const read = (objects: ReadonlyArray<JsonObject>) => {
+      const data = objects.filter((o) => o["kind"] === "ConfigMap").flatMap((o) => Object.entries(objectAt(o, "data")).map(([k, v]) => [k, String(v)] as const))
+      const provider = ConfigProvider.fromMap(new Map(data))
+      const target = { apimServiceName: "apim", resourceGroup: "rg", subscriptionId: "sub", tenantId: "tenant", clientId: "client" }
+      return Effect.runSync(
+        Effect.all({ operator: settingsFor(target), grace: shutdownGracePeriod, format: logFormat, probes: probeAddress }).pipe(Effect.withConfigProvider(provider))
+      )
+    }
+    const cluster = read(clusterWide)
+    expect(cluster.operator.namespaces).toEqual([])
+    expect(cluster.operator.gatewayOnlyTraffic.enabled).toBe(true)
+    expect(Duration.toSeconds(cluster.grace)).toBe(20)
+    expect(cluster.format).toBe("json")
+    expect(cluster.probes.port).toBe(8080)
+    expect(read(namespaceScoped).operator.namespaces).toEqual(["components"])
   })
 })
 
