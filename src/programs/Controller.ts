@@ -1,4 +1,4 @@
-import { Cause, Data, Duration, Effect, FiberMap, FiberSet, Metric, Random, type Scope, Stream } from "effect"
+import { Cause, Data, Duration, Effect, FiberMap, FiberSet, Metric, Queue, Random, type Scope, Stream } from "effect"
 import { queueDepth, reconcileDuration, reconcileTotal } from "../Metrics.ts"
 
 /** What a reconcile asks of the queue when it succeeds. */
@@ -40,6 +40,22 @@ export const backoffDelay = (backoff: Backoff, failures: number): Effect.Effect<
   })
 
 /**
+ * At most `concurrency` effects at once, the others waiting in arrival order. Not Effect's Semaphore: in effect 3.22
+ * each release wakes every waiter and those that lose the race wait again one level deeper, so a thousand keys
+ * waiting for 32 permits cost quadratic time and memory that grows while they wait (gigabytes in the throughput
+ * benchmark). A queue of permits wakes exactly one waiter per release.
+ */
+export const makePermits = (concurrency: number) =>
+  Effect.gen(function*() {
+    const permits = yield* Queue.bounded<void>(Math.max(1, concurrency))
+    yield* Queue.offerAll(permits, Array.from({ length: Math.max(1, concurrency) }, () => undefined))
+    return <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
+      Effect.uninterruptibleMask((restore) =>
+        restore(Queue.take(permits)).pipe(Effect.zipRight(restore(effect).pipe(Effect.ensuring(Queue.offer(permits, undefined)))))
+      )
+  })
+
+/**
  * client-go's work-queue semantics on Effect: each key has at most one reconcile in flight and at most one pending
  * (bursts coalesce), at most `concurrency` keys run at once, a retryable failure comes back after a per-key
  * exponential backoff (a new trigger for that key cuts the wait short), a non-retryable one waits for the next
@@ -49,7 +65,7 @@ export const run = <K extends string, E, R, E2 extends Retryable, R2>(
   options: Options<K, E, R, E2, R2>
 ): Effect.Effect<void, E, R | R2 | Scope.Scope> =>
   Effect.gen(function*() {
-    const permits = yield* Effect.makeSemaphore(options.concurrency)
+    const withPermit = yield* makePermits(options.concurrency)
     const workers = yield* FiberSet.make()
     const timers = yield* FiberMap.make<K>()
     // mutated only inside synchronous Effect.sync/suspend blocks, never across a yield
@@ -87,7 +103,7 @@ export const run = <K extends string, E, R, E2 extends Retryable, R2>(
     const reconcileOnce = (key: K): Effect.Effect<void, never, R2> =>
       FiberMap.remove(timers, key).pipe(
         Effect.zipRight(
-          permits.withPermits(1)(
+          withPermit(
             options.reconcile(key).pipe(
               Metric.trackDuration(duration),
               Effect.withSpan(`${options.name}.reconcile`, { attributes: { key } })

@@ -1,5 +1,5 @@
 import type { ApiManagementClient } from "@azure/arm-apimanagement"
-import { Duration, Effect, Metric, RateLimiter, Runtime, type Scope } from "effect"
+import { Clock, Duration, Effect, Metric, Runtime, type Scope } from "effect"
 import { armThrottled, countArmRequest } from "../Metrics.ts"
 
 /** A per-subscription ARM bucket: `burst` tokens, refilled at `perSecond`. */
@@ -23,6 +23,25 @@ export const armOperationLabel = (method: string, url: string): string => {
 }
 
 /**
+ * A token bucket as reservations (the generic cell rate algorithm): every caller reserves the next token at once, in
+ * arrival order, and waits until the bucket would have refilled it. No fiber waits on a lock and the rate is exact;
+ * Effect's RateLimiter refills with a sleep per token (its rate drifts below the budget as the event loop gets busy)
+ * and wakes every waiter per token through its Semaphore.
+ */
+export const makePacer = (budget: Budget): Effect.Effect<Effect.Effect<void>> =>
+  Effect.sync(() => {
+    const interval = 1000 / budget.perSecond
+    const tolerance = budget.burst * interval
+    // when the bucket runs dry, given every reservation so far (epoch ms); at or before now, the bucket is full
+    let emptyAt = 0
+    return Effect.flatMap(Clock.currentTimeMillis, (now) => {
+      emptyAt = Math.max(emptyAt, now) + interval
+      const wait = emptyAt - tolerance - now
+      return wait > 0 ? Effect.sleep(Duration.millis(wait)) : Effect.void
+    })
+  })
+
+/**
  * Paces every ARM request the SDK sends (first attempts, its own retries and long-running-operation polls) through
  * client-side token buckets sized below ARM's, so the operator spends the subscription's budget without tripping
  * 429s. The buckets are taken after the request is signed, right before it leaves, so that token acquisition does
@@ -34,11 +53,8 @@ export const installArmBudget = (
   budgets: { readonly reads: Budget; readonly writes: Budget; readonly margin: number }
 ): Effect.Effect<void, never, Scope.Scope> =>
   Effect.gen(function*() {
-    const bucket = (budget: Budget) => {
-      const burst = Math.max(1, Math.floor(budget.burst * budgets.margin))
-      const perSecond = budget.perSecond * budgets.margin
-      return RateLimiter.make({ limit: burst, interval: Duration.millis((burst / perSecond) * 1000), algorithm: "token-bucket" })
-    }
+    const bucket = (budget: Budget) =>
+      makePacer({ burst: Math.max(1, Math.floor(budget.burst * budgets.margin)), perSecond: budget.perSecond * budgets.margin })
     const reads = yield* bucket(budgets.reads)
     const writes = yield* bucket(budgets.writes)
     const run = Runtime.runPromise(yield* Effect.runtime<never>())
@@ -46,8 +62,7 @@ export const installArmBudget = (
       {
         name: "odaArmBudget",
         sendRequest: async (request, next) => {
-          const limiter = WRITE_METHODS.has(request.method) ? writes : reads
-          await run(limiter(Effect.void))
+          await run(WRITE_METHODS.has(request.method) ? writes : reads)
           const response = await next(request)
           const operation = armOperationLabel(request.method, request.url)
           await run(
