@@ -90,6 +90,10 @@ const contentTypes = { merge: k8s.PatchStrategy.MergePatch, json: k8s.PatchStrat
 
 export const make = (kc: k8s.KubeConfig): KubernetesApi => {
   const transport = new k8s.IsomorphicFetchHttpLibrary()
+  // client-node 2.0 builds a new undici Agent for every request to a cluster with TLS settings (a CA, client
+  // certificates, skip-verify): a new connection (and TLS handshake) per request, and an Agent with its queues and
+  // idle socket left to the garbage collector. The first one is kept, so connections are pooled and kept alive.
+  let dispatcher: ReturnType<k8s.RequestContext["getDispatcher"]>
 
   /**
    * One request through client-node's own transport: the kubeconfig's authentication (tokens, exec plugins,
@@ -114,6 +118,14 @@ export const make = (kc: k8s.KubeConfig): KubernetesApi => {
         }
         context.setSignal(signal)
         await kc.applySecurityAuthentication(context)
+        const fresh = context.getDispatcher()
+        if (fresh !== undefined) {
+          dispatcher ??= fresh
+          if (fresh !== dispatcher) {
+            context.setDispatcher(dispatcher)
+            void fresh.close()
+          }
+        }
         const response = await transport.send(context).toPromise()
         return { status: response.httpStatusCode, body: safeParse(await response.body.text()) }
       },
