@@ -62,8 +62,12 @@ const headline: ReadonlyArray<readonly [string, string]> = [
   ["latency.p99Ms", ""],
   ["memory.rss1kMb", ""],
   ["memory.rss10kMb", "< 150"],
+  ["memory.restingRss10kMb", ""],
+  ["memory.heapKbPerApi", ""],
   ["restart.writes", "0"],
-  ["restart.ratio", ""]
+  ["restart.ratio", ""],
+  ["kube.createsPerSecond", ">= 1000"],
+  ["kube.list10kMs", "< 1000"]
 ]
 
 const parseSettings = (pairs: ReadonlyArray<string>): Effect.Effect<Record<string, string>, Error> =>
