@@ -88,8 +88,11 @@ const baseSettings = (world: { readonly kubeconfigPath: string; readonly caFile:
   ARM_ENDPOINT: world.azure.armEndpoint,
   OIDC_METADATA_URL: `${world.azure.authorityHost}/${world.azure.tenantId}/v2.0/.well-known/openid-configuration`,
   SPEC_ALLOW_LOOPBACK: "true",
-  // one replica: nothing to elect
+  // one replica: nothing to elect (the chaos run turns it on)
   LEADER_ELECTION: "false",
+  // probes and metrics on a free loopback port, so runs side by side never collide on 8080
+  PROBE_PORT: "0",
+  PROBE_BIND_ADDRESS: "127.0.0.1",
   LOG_LEVEL: "info"
 })
 

@@ -15,8 +15,13 @@ describe("chaos, shortened", () => {
         seed: 20_251_126,
         convergenceTimeoutSeconds: 90,
         logDir,
-        // a test need not wait out production-sized SDK retry delays
-        settings: { ARM_SDK_RETRY_DELAY: "50 millis" }
+        // a test need not wait out production-sized SDK retry delays, nor a 15-second Lease after each kill
+        settings: {
+          ARM_SDK_RETRY_DELAY: "50 millis",
+          LEADER_ELECTION_LEASE_DURATION: "3 seconds",
+          LEADER_ELECTION_RENEW_DEADLINE: "2 seconds",
+          LEADER_ELECTION_RETRY_PERIOD: "500 millis"
+        }
       })
       expect(report.verdict.problems).toEqual([])
       expect(report.converged).toBe(true)

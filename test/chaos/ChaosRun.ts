@@ -61,7 +61,8 @@ export const runChaos = async (options: ChaosOptions): Promise<ChaosReport> => {
   const progress = options.onProgress ?? (() => undefined)
   const world = await startBenchWorld({ throttle: true, faultSeed: options.seed })
   const operator = startOperatorProcess(
-    world.operatorEnvironment({ RESYNC_INTERVAL: "1 minute", ...options.settings }),
+    // one replica with leader election on: a restarted operator must take the Lease its killed predecessor held
+    world.operatorEnvironment({ RESYNC_INTERVAL: "1 minute", LEADER_ELECTION: "true", LEADER_ELECTION_NAMESPACE: "default", ...options.settings }),
     join(options.logDir, `chaos-operator-${options.seed}.log`)
   )
   const expected = new Map<string, { shape: ApiShape; live: boolean }>()

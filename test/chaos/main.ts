@@ -1,5 +1,4 @@
-import { mkdtempSync } from "node:fs"
-import { writeFileSync } from "node:fs"
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { parseArgs } from "node:util"
@@ -29,6 +28,7 @@ const number = (name: string, text: string | undefined): number => {
 }
 
 const logDir = values["log-dir"] ?? mkdtempSync(join(tmpdir(), "oda-chaos-"))
+mkdirSync(logDir, { recursive: true })
 console.log(`operator logs: ${logDir}`)
 const report = await runChaos({
   apis: number("apis", values.apis),
