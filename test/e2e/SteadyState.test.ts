@@ -1,9 +1,24 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Fiber } from "effect"
 import { apimApiId } from "../../src/domain/ApiNaming.ts"
-import { createSample, eventually, makeWorld, sampleSpec, untilReady } from "./World.ts"
+import { createSample, eventually, makeWorld, sampleSpec, untilReady, type World } from "./World.ts"
 
 const WRITES = new Set(["POST", "PUT", "PATCH", "DELETE"])
+
+/** Waits until neither emulator has received a request for a few polls in a row. */
+const quiescent = (world: World) => {
+  const requests = () => world.kube.log.entries().length + world.azure.logs.arm.entries().length
+  const idle = Effect.gen(function*() {
+    let last = requests()
+    for (let calm = 0; calm < 3;) {
+      yield* Effect.sleep("100 millis")
+      const now = requests()
+      calm = now === last ? calm + 1 : 0
+      last = now
+    }
+  })
+  return idle.pipe(Effect.timeout("10 seconds"), Effect.orDie)
+}
 
 describe("the operator at rest", () => {
   it.live("a resync of unchanged ExposedAPIs writes nothing anywhere and reads each API and policy once", () =>
@@ -61,6 +76,8 @@ describe("the operator at rest", () => {
         const names = ["one", "two", "three"]
         for (const name of names) yield* createSample(world, "default", name, sampleSpec(world, name, `/${name}`))
         for (const name of names) yield* untilReady(world, "default", name)
+        // stop the first operator only once it is idle: requests it has in flight would land in the next window
+        yield* quiescent(world)
         yield* Fiber.interrupt(first)
         world.kube.log.clear()
         world.azure.logs.arm.clear()
