@@ -1,6 +1,7 @@
 import { isJsonArray, isJsonObject, type Json, type JsonObject } from "../Json.ts"
 import { stringField, metadataOf } from "./ObjectMeta.ts"
-import type { DeleteOptions, ListOptions, PatchType, Scope, Store, WriteOptions } from "./Store.ts"
+import type { Store } from "./Store.ts"
+import type { DeleteOptions, ListOptions, PatchType, Scope, WriteOptions } from "./StoreTypes.ts"
 import { notFoundPath } from "./Status.ts"
 
 const splitApiVersion = (apiVersion: string): { readonly group: string; readonly version: string } => {

@@ -5,7 +5,8 @@ import type { FaultMatch } from "./Faults.ts"
 import { HttpFront, type HttpFrontOptions } from "./HttpFront.ts"
 import { InProcessDoor } from "./InProcessDoor.ts"
 import type { RequestLog } from "./RequestLog.ts"
-import { Store, type StoreOptions } from "./Store.ts"
+import { Store } from "./Store.ts"
+import type { StoreOptions } from "./StoreTypes.ts"
 
 export interface KubeEmulatorOptions extends StoreOptions, HttpFrontOptions {
   /** PEM of the CA that signed `tls.cert`, written into the kubeconfig. */

@@ -1,6 +1,6 @@
 import { isJsonArray, isJsonObject, type JsonObject } from "../Json.ts"
 import { metadataOf } from "./ObjectMeta.ts"
-import type { Scope } from "./Store.ts"
+import type { Scope } from "./StoreTypes.ts"
 import { includeObjectOf, tableWatch, toTable } from "./Table.ts"
 
 /**

@@ -437,15 +437,3 @@ export class Store {
 }
 
 const keyOf = (namespace: string, name: string): string => `${namespace}/${name}`
-
-export type {
-  DeleteOptions,
-  DeleteResult,
-  ListOptions,
-  PatchType,
-  PropagationPolicy,
-  Scope,
-  StoreOptions,
-  WriteOptions,
-  WriteResult
-} from "./StoreTypes.ts"

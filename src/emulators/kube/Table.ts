@@ -3,7 +3,7 @@ import { age, builtinPrinters, defaultPrinter, NAME_COLUMN, type ColumnDefinitio
 import { metadataOf, nameOf } from "./ObjectMeta.ts"
 import { servedVersion, type PrinterColumn } from "./ResourceType.ts"
 import { badRequest } from "./Status.ts"
-import type { Scope } from "./Store.ts"
+import type { Scope } from "./StoreTypes.ts"
 
 /**
  * Server-side printing: the `meta.k8s.io` Table `kubectl get` asks for, with the columns kube-apiserver would

@@ -1,7 +1,8 @@
 import type { ServerResponse } from "node:http"
 import type { JsonObject } from "../Json.ts"
 import { expired } from "./Status.ts"
-import type { Scope, Store } from "./Store.ts"
+import type { Store } from "./Store.ts"
+import type { Scope } from "./StoreTypes.ts"
 import type { Watcher, WatchEventType, WatchSink } from "./WatchHub.ts"
 
 /** One open watch on the HTTP door: its response stream, and the knobs fault injection turns. */
