@@ -15,7 +15,12 @@ export interface ApiShape {
   readonly rateLimit: number
   /** `spec.CORS.allowOrigins`. */
   readonly origin: string
+  /** The owning ODA Component (label `oda.tmforum.org/componentName`); the operator tags the API with it in APIM. */
+  readonly component: string
 }
+
+/** ODA Components usually expose several APIs; the benchmarks give each Component three. */
+export const APIS_PER_COMPONENT = 3
 
 export const GROUP = "oda.tmforum.org"
 export const EXPOSED_API_STORAGE = `${GROUP}/exposedapis`
@@ -26,7 +31,8 @@ export const apiShape = (namespace: string, index: number, prefix = "bench"): Ap
   name: `${prefix}-${index}`,
   path: `/${prefix}-${index}/tmf-api/items/v4`,
   rateLimit: 100,
-  origin: "https://shop.example.com"
+  origin: "https://shop.example.com",
+  component: `${prefix}-component-${Math.floor(index / APIS_PER_COMPONENT)}`
 })
 
 export const exposedApiSpec = (documentsUrl: string, shape: ApiShape): JsonObject => ({
@@ -47,7 +53,7 @@ export const ensureNamespace = (kube: KubeEmulator, namespace: string): void => 
 }
 
 /** The Service and its EndpointSlice (one ready endpoint), left in place when the ExposedAPI is deleted. */
-export const createImplementation = (kube: KubeEmulator, shape: ApiShape): void => {
+export const createImplementation = (kube: KubeEmulator, shape: Pick<ApiShape, "namespace" | "name">): void => {
   const service = `${shape.name}-svc`
   if (kube.objects.get("v1", "Service", shape.namespace, service) !== undefined) return
   kube.objects.create({ apiVersion: "v1", kind: "Service", metadata: { name: service, namespace: shape.namespace }, spec: { ports: [{ port: 8080 }] } })
@@ -66,7 +72,7 @@ export const createExposedApi = (kube: KubeEmulator, documentsUrl: string, shape
   kube.objects.create({
     apiVersion: EXPOSED_API_VERSION,
     kind: "ExposedAPI",
-    metadata: { name: shape.name, namespace: shape.namespace, labels: { "oda.tmforum.org/componentName": shape.name } },
+    metadata: { name: shape.name, namespace: shape.namespace, labels: { "oda.tmforum.org/componentName": shape.component } },
     spec: exposedApiSpec(documentsUrl, shape)
   })
 }

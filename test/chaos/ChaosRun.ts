@@ -3,7 +3,7 @@ import { type BenchWorld, startBenchWorld } from "../../bench/BenchWorld.ts"
 import { startOperatorProcess } from "../../bench/OperatorProcess.ts"
 import { startWatchingOperator } from "../../bench/OperatorStart.ts"
 import { round, secondsSince, sleep } from "../../bench/Wait.ts"
-import { type ApiShape, createExposedApi, deleteExposedApi, ensureNamespace, getExposedApi, updateExposedApi } from "../../bench/Workload.ts"
+import { type ApiShape, APIS_PER_COMPONENT, createExposedApi, deleteExposedApi, ensureNamespace, getExposedApi, updateExposedApi } from "../../bench/Workload.ts"
 import { seededRandom } from "../../src/emulators/azure/Faults.ts"
 import { checkConvergence, type Verdict } from "./ChaosCheck.ts"
 
@@ -79,37 +79,36 @@ export const runChaos = async (options: ChaosOptions): Promise<ChaosReport> => {
       name: `chaos-${index}`,
       path: `/chaos-${index}/tmf-api/items/v${version}`,
       rateLimit: 10 + Math.floor(random() * 990),
-      origin: pick(["https://shop.example.com", "https://admin.example.com", "https://partner.example.org"]) ?? "https://shop.example.com"
+      origin: pick(["https://shop.example.com", "https://admin.example.com", "https://partner.example.org"]) ?? "https://shop.example.com",
+      component: `chaos-component-${Math.floor(index / APIS_PER_COMPONENT)}`
     })
     const live = () => [...expected.values()].filter((e) => e.live)
     // a deleted name comes back only once Kubernetes has let the old object go
     const gone = () => [...expected.values()].filter((e) => !e.live && getExposedApi(world.kube, NAMESPACE, e.shape.name) === undefined)
 
+    const indexOf = (shape: ApiShape): number => Number(shape.name.slice("chaos-".length))
+    const publish = (shape: ApiShape, write: typeof createExposedApi, counted: "created" | "updated" | "recreated"): void => {
+      write(world.kube, world.documentsUrl, shape)
+      expected.set(shape.name, { shape, live: true })
+      operations[counted] += 1
+    }
+
     const step = (): void => {
       const roll = random()
       if (operations.created < options.apis && (roll < 0.45 || live().length === 0)) {
-        const shape = shapeFor(operations.created, 4)
-        createExposedApi(world.kube, world.documentsUrl, shape)
-        expected.set(shape.name, { shape, live: true })
-        operations.created += 1
+        publish(shapeFor(operations.created, 4), createExposedApi, "created")
         return
       }
       const target = pick(live())
       if (roll < 0.75 && target !== undefined) {
         // a new rate limit and origin; now and then a new version in the path
         const version = Number(/v(\d+)$/.exec(target.shape.path)?.[1] ?? 4) + (random() < 0.3 ? 1 : 0)
-        const shape = shapeFor(Number(target.shape.name.slice("chaos-".length)), version)
-        updateExposedApi(world.kube, world.documentsUrl, shape)
-        expected.set(shape.name, { shape, live: true })
-        operations.updated += 1
+        publish(shapeFor(indexOf(target.shape), version), updateExposedApi, "updated")
         return
       }
       const comeback = pick(gone())
       if (roll < 0.82 && comeback !== undefined) {
-        const shape = shapeFor(Number(comeback.shape.name.slice("chaos-".length)), 4)
-        createExposedApi(world.kube, world.documentsUrl, shape)
-        expected.set(shape.name, { shape, live: true })
-        operations.recreated += 1
+        publish(shapeFor(indexOf(comeback.shape), 4), createExposedApi, "recreated")
         return
       }
       if (target !== undefined) {

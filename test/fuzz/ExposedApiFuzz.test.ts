@@ -91,7 +91,7 @@ type Outcome = "schemaRefused" | "published" | "refused"
 /** One generated ExposedAPI through the operator: how it went, and the broken promises (none when all hold). */
 const exercise = async (fuzz: FuzzCase, name: string): Promise<{ readonly outcome: Outcome; readonly problems: ReadonlyArray<string> }> => {
   const spec = specFor(fuzz, name)
-  createImplementation(world.kube, { namespace: NAMESPACE, name, path: "/", rateLimit: 1, origin: "" })
+  createImplementation(world.kube, { namespace: NAMESPACE, name })
   try {
     world.kube.objects.create({ apiVersion: "oda.tmforum.org/v1", kind: "ExposedAPI", metadata: { name, namespace: NAMESPACE }, spec })
   } catch {
