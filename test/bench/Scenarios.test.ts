@@ -16,34 +16,34 @@ afterAll(() => rmSync(logDir, { recursive: true, force: true }))
 describe("benchmark scenarios, small", () => {
   it("throughput: a burst beyond the write budget is paced, not throttled: every API Ready, each imported and given its policy once, no 429", async () => {
     const figures = await runThroughput({
-      apis: 20,
-      // some 90 writes (import, policy, tags) against a bucket of 10 refilled at 20/s: most of them must wait
+      apis: 12,
+      // some 50 writes (import, policy, tags) against a bucket of 10 refilled at 20/s: most of them must wait
       writeBudget: { burst: 10, perSecond: 20 },
       latencies: { importMs: 50, policyPutMs: 20, getMs: 5, writeMs: 20 },
       settings: { ARM_SDK_RETRY_DELAY: "50 millis" },
       logDir
     })
     expect(figures.throttled429).toBe(0)
-    expect(figures.armByOperation["PUT apis 201"]).toBe(20)
-    expect(figures.armByOperation["PUT apis/policies 201"]).toBe(20)
+    expect(figures.armByOperation["PUT apis 201"]).toBe(12)
+    expect(figures.armByOperation["PUT apis/policies 201"]).toBe(12)
     expect(figures.unexpectedExits).toBe(0)
   }, 120_000)
 
   it("restart and steady state: a restart and a resync of unchanged APIs write nothing and read each API and policy once", async () => {
-    const { restart, steady, unexpectedExits } = await runSteadyState({ apis: 20, resyncSeconds: 5, settings: {}, logDir })
+    const { restart, steady, unexpectedExits } = await runSteadyState({ apis: 10, resyncSeconds: 4, settings: {}, logDir })
     expect(restart.writes).toBe(0)
     expect(restart.throttled429).toBe(0)
     expect(steady.armWrites).toBe(0)
     expect(steady.kubeWrites).toBe(0)
-    expect(steady.armByOperation["GET apis 200"]).toBe(20)
-    expect(steady.armByOperation["GET apis/policies 200"]).toBe(20)
+    expect(steady.armByOperation["GET apis 200"]).toBe(10)
+    expect(steady.armByOperation["GET apis/policies 200"]).toBe(10)
     expect(steady.throttled429).toBe(0)
     expect(unexpectedExits).toBe(0)
   }, 120_000)
 
   it("latency: each ExposedAPI created one at a time gets Ready", async () => {
-    const figures = await runLatency({ runs: 5, settings: {}, logDir })
-    expect(figures.runs).toBe(5)
+    const figures = await runLatency({ runs: 3, settings: {}, logDir })
+    expect(figures.runs).toBe(3)
     expect(figures.p50Ms).toBeGreaterThan(0)
     expect(figures.unexpectedExits).toBe(0)
   }, 60_000)

@@ -9,8 +9,8 @@ describe("chaos, shortened", () => {
     const logDir = mkdtempSync(join(tmpdir(), "oda-chaos-test-"))
     try {
       const report = await runChaos({
-        apis: 30,
-        churnSeconds: 15,
+        apis: 24,
+        churnSeconds: 10,
         kills: 2,
         seed: 20_251_126,
         convergenceTimeoutSeconds: 90,
@@ -28,7 +28,7 @@ describe("chaos, shortened", () => {
       expect(report.unexpectedExits).toEqual([])
       expect(report.kills).toBe(2)
       expect(report.operatorStarts).toBe(3)
-      expect(report.operations.created).toBe(30)
+      expect(report.operations.created).toBe(24)
       expect(report.operations.deleted).toBeGreaterThan(0)
       expect(report.operations.updated).toBeGreaterThan(0)
       expect(report.apim.faults).toBeGreaterThan(0)

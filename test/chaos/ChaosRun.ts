@@ -118,25 +118,25 @@ export const runChaos = async (options: ChaosOptions): Promise<ChaosReport> => {
       }
     }
 
-    // the moments of the kills, and of the watch cuts and expiries, drawn up front from the seed
-    const churnMs = options.churnSeconds * 1000
-    const killAt = Array.from({ length: options.kills }, () => 0.05 * churnMs + random() * 0.85 * churnMs).sort((a, b) => a - b)
-    const stepMs = churnMs / (options.apis * 2.5)
-    let nextWatchFault = 2000 + random() * 3000
+    // the churn is a number of steps (the kills and watch faults fall between them, drawn up front from the seed), so a
+    // slow machine stretches it rather than cutting it short
+    const steps = Math.round(options.apis * 2.5)
+    const stepMs = (options.churnSeconds * 1000) / steps
+    const killSteps = Array.from({ length: options.kills }, () => Math.floor(steps * (0.05 + random() * 0.85))).sort((a, b) => a - b)
+    const watchFaultEvery = () => Math.max(1, Math.round((2000 + random() * 3000) / stepMs))
+    let nextWatchFault = watchFaultEvery()
     const started = performance.now()
-    for (;;) {
-      const elapsed = performance.now() - started
-      if (elapsed >= churnMs) break
+    for (let index = 0; index < steps; index++) {
       step()
-      if (killAt.length > 0 && (killAt[0] ?? Infinity) <= elapsed) {
-        killAt.shift()
+      while (killSteps.length > 0 && (killSteps[0] ?? Infinity) <= index) {
+        killSteps.shift()
         kills += 1
-        progress(`${round(elapsed / 1000, 1)} s: SIGKILL the operator (${kills})`)
+        progress(`${round(secondsSince(started), 1)} s: SIGKILL the operator (${kills})`)
         await operator.kill()
         await sleep(random() * 1000)
         await operator.restart()
       }
-      if (elapsed >= nextWatchFault) {
+      if (index >= nextWatchFault) {
         if (random() < 0.5) {
           kube.watchCuts += 1
           kube.watchesCut += world.kube.faults.closeWatches(random() < 0.5 ? "reset" : "clean")
@@ -145,16 +145,12 @@ export const runChaos = async (options: ChaosOptions): Promise<ChaosReport> => {
           world.kube.faults.compactHistory()
           kube.watchesExpired += world.kube.faults.expireWatches()
         }
-        nextWatchFault = elapsed + 2000 + random() * 3000
+        nextWatchFault = index + watchFaultEvery()
       }
       await sleep(stepMs * (0.5 + random()))
     }
-    // kills the churn was too short to reach
-    while (kills < options.kills) {
-      kills += 1
-      await operator.kill()
-      await operator.restart()
-    }
+    // the APIs the churn's dice did not get to
+    while (operations.created < options.apis) publish(shapeFor(operations.created, 4), createExposedApi, "created")
     progress(`churn over after ${round(secondsSince(started), 1)} s: ${JSON.stringify(operations)}; calming down`)
 
     const faultCounts = {

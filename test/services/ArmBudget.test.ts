@@ -28,21 +28,21 @@ describe("ARM budget pacer", () => {
 
   it.effect("keeps the exact rate over a long run, and refills while idle up to the burst", () =>
     Effect.gen(function*() {
-      const pace = yield* makePacer({ burst: 50, perSecond: 9.5 })
-      const first = yield* release(pace, 500)
+      const pace = yield* makePacer({ burst: 20, perSecond: 9.5 })
+      const first = yield* release(pace, 200)
       yield* TestClock.adjust("10 minutes")
       yield* Fiber.join(first.fiber)
       const last = (yield* Ref.get(first.passed)).at(-1)?.[1] ?? 0
-      // (500 − 50) tokens at 9.5 per second
-      expect(Math.round(last)).toBe(Math.round((450 / 9.5) * 1000))
-      // idle long enough to refill completely: the next 50 pass at once, the 51st waits one interval
+      // (200 − 20) tokens at 9.5 per second
+      expect(Math.round(last)).toBe(Math.round((180 / 9.5) * 1000))
+      // idle long enough to refill completely: the next 20 pass at once, the 21st waits one interval
       const idleUntil = (yield* TestClock.currentTimeMillis) + 60_000
       yield* TestClock.setTime(idleUntil)
-      const second = yield* release(pace, 51)
+      const second = yield* release(pace, 21)
       yield* TestClock.adjust("1 second")
       yield* Fiber.join(second.fiber)
       const times = (yield* Ref.get(second.passed)).map(([, ms]) => ms - idleUntil)
-      expect(times.filter((t) => t === 0).length).toBe(50)
+      expect(times.filter((t) => t === 0).length).toBe(20)
       expect(Math.round(times.at(-1) ?? 0)).toBe(Math.round(1000 / 9.5))
     }))
 })
