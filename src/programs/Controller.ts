@@ -40,36 +40,26 @@ export const backoffDelay = (backoff: Backoff, failures: number): Effect.Effect<
   })
 
 /**
- * At most `concurrency` effects at once, the others waiting in arrival order. Not Effect's Semaphore: in effect 3.22
- * each release wakes every waiter and those that lose the race wait again one level deeper, so a thousand keys
- * waiting for 32 permits cost quadratic time and memory that grows while they wait (gigabytes in the throughput
- * benchmark). A queue of permits wakes exactly one waiter per release.
- */
-export const makePermits = (concurrency: number) =>
-  Effect.gen(function*() {
-    const permits = yield* Queue.bounded<void>(Math.max(1, concurrency))
-    yield* Queue.offerAll(permits, Array.from({ length: Math.max(1, concurrency) }, () => undefined))
-    return <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
-      Effect.uninterruptibleMask((restore) =>
-        restore(Queue.take(permits)).pipe(Effect.zipRight(restore(effect).pipe(Effect.ensuring(Queue.offer(permits, undefined)))))
-      )
-  })
-
-/**
  * client-go's work-queue semantics on Effect: each key has at most one reconcile in flight and at most one pending
  * (bursts coalesce), at most `concurrency` keys run at once, a retryable failure comes back after a per-key
  * exponential backoff (a new trigger for that key cuts the wait short), a non-retryable one waits for the next
  * trigger, and RequeueAfter schedules one timer per key (a newer one replaces it).
+ *
+ * Like client-go, it holds waiting keys in a queue served by `concurrency` workers: a waiting key costs a queue slot,
+ * not a fiber (a parked fiber with its span and annotations is some 15 kB: 150 MB for 10,000 new ExposedAPIs, which
+ * put the heap against the Deployment's limit). Effect's Semaphore is avoided for the same reason as in ArmBudget:
+ * in effect 3.22 each release wakes every waiter, and the losers wait again one level deeper.
  */
 export const run = <K extends string, E, R, E2 extends Retryable, R2>(
   options: Options<K, E, R, E2, R2>
 ): Effect.Effect<void, E, R | R2 | Scope.Scope> =>
   Effect.gen(function*() {
-    const withPermit = yield* makePermits(options.concurrency)
     const workers = yield* FiberSet.make()
     const timers = yield* FiberMap.make<K>()
-    // mutated only inside synchronous Effect.sync/suspend blocks, never across a yield
-    const state = new Map<K, "running" | "dirty">()
+    const waiting = yield* Queue.unbounded<K>()
+    // mutated only inside synchronous Effect.sync/suspend blocks, never across a yield: a key is waiting in the queue,
+    // running, or running with a trigger that came in meanwhile (it goes round once more)
+    const state = new Map<K, "waiting" | "running" | "dirty">()
     const failures = new Map<K, number>()
     // data-first Metric.tagged: the data-last overload cannot infer the metric's input type in 3.22
     const count = (result: string) =>
@@ -103,11 +93,9 @@ export const run = <K extends string, E, R, E2 extends Retryable, R2>(
     const reconcileOnce = (key: K): Effect.Effect<void, never, R2> =>
       FiberMap.remove(timers, key).pipe(
         Effect.zipRight(
-          withPermit(
-            options.reconcile(key).pipe(
-              Metric.trackDuration(duration),
-              Effect.withSpan(`${options.name}.reconcile`, { attributes: { key } })
-            )
+          options.reconcile(key).pipe(
+            Metric.trackDuration(duration),
+            Effect.withSpan(`${options.name}.reconcile`, { attributes: { key } })
           )
         ),
         Effect.matchCauseEffect({
@@ -133,28 +121,32 @@ export const run = <K extends string, E, R, E2 extends Retryable, R2>(
         Effect.annotateLogs({ controller: options.name, key })
       )
 
-    // drain: go round again while triggers arrived during the last run
-    const drive = (key: K): Effect.Effect<void, never, R2> =>
-      reconcileOnce(key).pipe(
+    const enqueue = (key: K): Effect.Effect<void> =>
+      Effect.suspend(() => {
+        const current = state.get(key)
+        if (current === "running") state.set(key, "dirty") // coalesce: it goes round once more
+        if (current !== undefined) return Effect.void // waiting keys read the latest state when their turn comes
+        state.set(key, "waiting")
+        return Queue.offer(waiting, key).pipe(Effect.zipRight(reportDepth))
+      })
+
+    // one key at a time; a key triggered while it ran goes to the back of the queue
+    const work = (key: K): Effect.Effect<void, never, R2> =>
+      Effect.sync(() => state.set(key, "running")).pipe(
+        Effect.zipRight(reconcileOnce(key)),
         Effect.zipRight(Effect.suspend(() => {
           if (state.get(key) === "dirty") {
-            state.set(key, "running")
-            return drive(key)
+            state.set(key, "waiting")
+            return Queue.offer(waiting, key)
           }
           state.delete(key)
           return reportDepth
         }))
       )
 
-    const enqueue = (key: K): Effect.Effect<void, never, R2> =>
-      Effect.suspend(() => {
-        if (state.has(key)) {
-          state.set(key, "dirty") // coalesce: the running fiber goes round once more
-          return Effect.void
-        }
-        state.set(key, "running")
-        return FiberSet.run(workers, drive(key)).pipe(Effect.zipRight(reportDepth))
-      })
+    // shutting the queue down ends the workers between two keys, never in the middle of one
+    const worker = Queue.take(waiting).pipe(Effect.flatMap(work), Effect.forever)
+    for (let i = 0; i < Math.max(1, options.concurrency); i++) yield* FiberSet.run(workers, worker)
 
     yield* Effect.logInfo("controller started").pipe(Effect.annotateLogs({ controller: options.name }))
     // triggers that end (tests) leave the workers running; only stopTaking ends the controller
@@ -162,7 +154,8 @@ export const run = <K extends string, E, R, E2 extends Retryable, R2>(
     yield* Effect.race(taking, options.stopTaking ?? Effect.never)
     yield* FiberMap.clear(timers)
     yield* Effect.logInfo("controller stopped taking keys; finishing in-flight reconciles").pipe(
-      Effect.annotateLogs({ controller: options.name, inFlight: state.size })
+      Effect.annotateLogs({ controller: options.name, inFlight: [...state.values()].filter((s) => s !== "waiting").length })
     )
+    yield* Queue.shutdown(waiting)
     yield* FiberSet.awaitEmpty(workers)
   })

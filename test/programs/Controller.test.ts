@@ -49,10 +49,13 @@ describe("Controller", () => {
           Effect.as(Controller.Outcome.Done())
         )
       )
-      yield* Queue.offerAll(triggers, ["a", "b", "c", "a", "a", "a"])
+      yield* Queue.offerAll(triggers, ["a", "b", "c"])
+      yield* TestClock.adjust("0 millis") // a and b run, c waits for a worker
+      yield* Queue.offerAll(triggers, ["a", "a", "a", "c", "c"])
       yield* TestClock.adjust("10 seconds")
       expect(yield* runsOf(runs, "a")).toBe(2) // the first run, then one coalesced re-run
       expect(yield* runsOf(runs, "b")).toBe(1)
+      expect(yield* runsOf(runs, "c")).toBe(1) // triggers for a waiting key read the latest state when it runs
       expect(yield* Ref.get(peak)).toBe(2)
     }))
 
