@@ -6,6 +6,7 @@ import { type DriftMode, isDrift, type WriteReason, writesIn } from "../domain/D
 import type { ApiKeyRecord } from "../domain/ApiKeys.ts"
 import type { ExposedApi } from "../domain/ExposedApi.ts"
 import { analyseOpenApiDocument } from "../domain/OpenApiDocument.ts"
+import { passThroughDocument } from "../domain/PassThroughDocument.ts"
 import { type AppliedHashes, definitionHash, documentHash, planApi, planPolicy, policyHash } from "../domain/Plan.ts"
 import { compilePolicy, type PolicySettings, renderPolicyXml } from "../domain/Policy.ts"
 import { driftCorrected, driftFound } from "../Metrics.ts"
@@ -74,6 +75,7 @@ const reportDrift = (api: ExposedApi, book: ConditionBook, mode: DriftMode, drif
 /** The OpenAPI document to import inline, fetched through the guarded SpecSource and analysed. */
 const documentFor = (api: ExposedApi, intent: ApiIntent, book: ConditionBook) =>
   Effect.gen(function*() {
+    if (intent.apiType === "mcp") return Either.right<ImportDocument | undefined>(passThroughDocument(intent.displayName))
     if (intent.specification === undefined || intent.apiType !== "openapi") return Either.right<ImportDocument | undefined>(undefined)
     const fetched = yield* (yield* SpecSource).get(intent.specification.url).pipe(
       Effect.tapError((error) =>
