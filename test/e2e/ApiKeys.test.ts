@@ -2,7 +2,7 @@ import { describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
 import { apimApiId, apimComponentProductId } from "../../src/domain/ApiNaming.ts"
 import type { JsonObject } from "../../src/emulators/Json.ts"
-import { conditionOf, createSample, eventually, getExposedApi, GROUP, makeWorld, sampleSpec, untilReady, type World } from "./World.ts"
+import { conditionOf, createSample, eventually, getExposedApi, GROUP, sampleSpec, untilReady, withOperator, type World } from "./World.ts"
 
 const COMPONENT = "r1-productcatalogmanagement"
 
@@ -32,10 +32,8 @@ const deleteExposedApi = (world: World, name: string) =>
 
 describe("apiKeyVerification end to end", () => {
   it.live("puts the API in its Component's product, subscribes, and hands the keys over in a Secret owned by the ExposedAPI", () =>
-    Effect.scoped(
+    withOperator((world) =>
       Effect.gen(function*() {
-        const world = yield* makeWorld
-        yield* world.startOperator()
         yield* createSample(world, "default", "catalog", withKeys(world, "catalog", { enabled: true, location: "header" }))
         const ready = yield* untilReady(world, "default", "catalog")
         const productId = apimComponentProductId("default", COMPONENT)
@@ -66,10 +64,8 @@ describe("apiKeyVerification end to end", () => {
     ))
 
   it.live("turned off: the API leaves the product, the subscription and the Secret go, and the emptied product too", () =>
-    Effect.scoped(
+    withOperator((world) =>
       Effect.gen(function*() {
-        const world = yield* makeWorld
-        yield* world.startOperator()
         yield* createSample(world, "default", "catalog", withKeys(world, "catalog"))
         yield* untilReady(world, "default", "catalog")
         yield* mergePatch(world, "catalog", { spec: { apiKeyVerification: { enabled: false } } })
@@ -83,10 +79,8 @@ describe("apiKeyVerification end to end", () => {
     ))
 
   it.live("on deletion, removes each ExposedAPI's subscription and Secret, and the product with the last API of the Component", () =>
-    Effect.scoped(
+    withOperator((world) =>
       Effect.gen(function*() {
-        const world = yield* makeWorld
-        yield* world.startOperator()
         yield* createSample(world, "default", "catalog", withKeys(world, "catalog"))
         yield* createSample(world, "default", "ordering", withKeys(world, "ordering"))
         yield* untilReady(world, "default", "catalog")
@@ -107,10 +101,8 @@ describe("apiKeyVerification end to end", () => {
     ))
 
   it.live("follows the keys when they are regenerated in APIM, and the product when the Component changes", () =>
-    Effect.scoped(
+    withOperator({ resyncInterval: "300 millis" }, (world) =>
       Effect.gen(function*() {
-        const world = yield* makeWorld
-        yield* world.startOperator({ resyncInterval: "300 millis" })
         yield* createSample(world, "default", "catalog", withKeys(world, "catalog", { enabled: true, location: "query" }))
         yield* untilReady(world, "default", "catalog")
         expect(decoded(secretOf(world, "catalog"))["queryParameterName"]).toBe("subscription-key")
@@ -129,10 +121,8 @@ describe("apiKeyVerification end to end", () => {
     ))
 
   it.live("never takes over a Secret of the same name that something else owns", () =>
-    Effect.scoped(
+    withOperator((world) =>
       Effect.gen(function*() {
-        const world = yield* makeWorld
-        yield* world.startOperator()
         yield* Effect.promise(() =>
           world.core.createNamespacedSecret({ namespace: "default", body: { metadata: { name: "catalog-api-key" }, stringData: { mine: "yes" } } })
         )
@@ -149,10 +139,8 @@ describe("apiKeyVerification end to end", () => {
     ))
 
   it.live("re-creates the link and subscription someone removed (drift mode correct), and only reports it in report-only", () =>
-    Effect.scoped(
+    withOperator({ resyncInterval: "300 millis" }, (world) =>
       Effect.gen(function*() {
-        const world = yield* makeWorld
-        yield* world.startOperator({ resyncInterval: "300 millis" })
         yield* createSample(world, "default", "fixed", withKeys(world, "fixed"))
         yield* createSample(world, "default", "watched", withKeys(world, "watched"))
         yield* mergePatch(world, "watched", { metadata: { annotations: { "oda.tmforum.org/drift-mode": "report-only" } } })

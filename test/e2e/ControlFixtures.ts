@@ -1,53 +1,7 @@
 import { Effect, Metric, MetricState } from "effect"
 import type { JsonObject } from "../../src/emulators/Json.ts"
 import { driftCorrected, driftFound } from "../../src/Metrics.ts"
-import { getExposedApi, GROUP, type World } from "./World.ts"
-
-/** The implementation: a Service (with a pod selector unless told otherwise) and one ready endpoint. */
-export const createImplementation = (
-  world: World,
-  namespace: string,
-  service: string,
-  spec: { readonly selector?: Readonly<Record<string, string>>; readonly ports: ReadonlyArray<{ readonly name?: string; readonly port: number; readonly targetPort?: number | string }> }
-) =>
-  Effect.promise(async () => {
-    await world.core.createNamespacedService({
-      namespace,
-      body: { metadata: { name: service }, spec: { ...(spec.selector === undefined ? {} : { selector: { ...spec.selector } }), ports: spec.ports.map((p) => ({ ...p })) } }
-    })
-    await world.discovery.createNamespacedEndpointSlice({
-      namespace,
-      body: {
-        metadata: { name: `${service}-abc`, labels: { "kubernetes.io/service-name": service } },
-        addressType: "IPv4",
-        endpoints: [{ addresses: ["10.1.0.5"], conditions: { ready: true } }],
-        ports: [{ port: spec.ports[0]?.port ?? 8080 }]
-      }
-    })
-  })
-
-/** An ExposedAPI through client-node, with the metadata a test needs (annotations, owner references). */
-export const createExposedApiWith = (
-  world: World,
-  namespace: string,
-  name: string,
-  spec: Record<string, unknown>,
-  metadata: { readonly annotations?: Record<string, string>; readonly ownerReferences?: ReadonlyArray<Record<string, unknown>> } = {}
-) =>
-  Effect.promise(() =>
-    world.custom.createNamespacedCustomObject({
-      group: GROUP,
-      version: "v1",
-      namespace,
-      plural: "exposedapis",
-      body: {
-        apiVersion: `${GROUP}/v1`,
-        kind: "ExposedAPI",
-        metadata: { name, labels: { "oda.tmforum.org/componentName": "r1-productcatalogmanagement" }, ...metadata },
-        spec
-      }
-    })
-  )
+import { eventually, getExposedApi, GROUP, type World } from "./World.ts"
 
 export const mergePatchExposedApi = (world: World, namespace: string, name: string, body: JsonObject) =>
   Effect.sync(() => world.kube.objects.patch(`${GROUP}/v1`, "ExposedAPI", namespace, name, "merge", body))
@@ -80,6 +34,16 @@ const WRITES = new Set(["POST", "PUT", "PATCH", "DELETE"])
 /** ARM writes (method and path) since the log was cleared. */
 export const armWrites = (world: World): ReadonlyArray<string> =>
   world.azure.logs.arm.entries().filter((e) => WRITES.has(e.method)).map((e) => `${e.method} ${e.path}`)
+
+/**
+ * Clears both request logs, then waits until `resyncDone` says a resync has gone through every API. Chained, each
+ * window starts right after a resync completes, so none begins in the middle of one.
+ */
+export const oneResync = (world: World, resyncDone: Effect.Effect<boolean>) =>
+  Effect.sync(() => {
+    world.kube.log.clear()
+    world.azure.logs.arm.clear()
+  }).pipe(Effect.zipRight(eventually(resyncDone, (done) => done, "10 seconds")))
 
 /** A valid APIM policy that differs from anything the operator writes. */
 export const foreignPolicy =

@@ -2,7 +2,7 @@ import { describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
 import { apimApiId } from "../../src/domain/ApiNaming.ts"
 import { armWrites, deleteExposedApi, driftCounts, eventsFor, foreignPolicy, mergePatchExposedApi } from "./ControlFixtures.ts"
-import { conditionOf, createSample, eventually, getExposedApi, GROUP, makeWorld, sampleSpec, untilReady, type World } from "./World.ts"
+import { conditionOf, eventually, getExposedApi, GROUP, readySample, withOperator, type World, type WorldBody } from "./World.ts"
 
 const apiId = apimApiId("default", "catalog")
 const backend = "http://10.240.0.10/catalog"
@@ -27,20 +27,19 @@ const apiReads = (world: World) => world.azure.logs.arm.entries().filter((e) => 
 const exposedApiReads = (world: World) =>
   world.kube.log.entries().filter((e) => e.method === "GET" && e.path.endsWith("/exposedapis/catalog")).length
 
-const published = (world: World, annotations: Record<string, string> = {}) =>
-  Effect.gen(function*() {
-    yield* world.startOperator({ resyncInterval: "300 millis" })
-    yield* createSample(world, "default", "catalog", sampleSpec(world, "catalog", "/catalog"))
-    yield* untilReady(world, "default", "catalog")
-    if (Object.keys(annotations).length > 0) yield* mergePatchExposedApi(world, "default", "catalog", { metadata: { annotations } })
-  })
+/** Runs `body` once the sample API is published (then annotated) by an operator that resyncs often. */
+const withPublished = <A, E>(annotations: Record<string, string>, body: WorldBody<A, E>) =>
+  withOperator({ resyncInterval: "300 millis" }, (world) =>
+    Effect.gen(function*() {
+      yield* readySample(world, "default", "catalog", "/catalog")
+      if (Object.keys(annotations).length > 0) yield* mergePatchExposedApi(world, "default", "catalog", { metadata: { annotations } })
+      return yield* body(world)
+    }))
 
 describe("drift control", () => {
   it.live("correct (the default): an API and a policy edited in APIM are re-applied at the next resync, with Events and metrics", () =>
-    Effect.scoped(
+    withPublished({}, (world) =>
       Effect.gen(function*() {
-        const world = yield* makeWorld
-        yield* published(world)
         const before = { api: yield* driftCounts("api", "correct"), policy: yield* driftCounts("policy", "correct") }
         yield* editInPortal(world)
         yield* eventually(Effect.sync(() => apimApi(world)?.properties["serviceUrl"]), (url) => url === backend)
@@ -62,10 +61,8 @@ describe("drift control", () => {
     ))
 
   it.live("report-only: the edits stay, InSync=False says what differs, one Warning Event; switching to correct re-applies", () =>
-    Effect.scoped(
+    withPublished({ "oda.tmforum.org/drift-mode": "report-only" }, (world) =>
       Effect.gen(function*() {
-        const world = yield* makeWorld
-        yield* published(world, { "oda.tmforum.org/drift-mode": "report-only" })
         yield* eventually(getExposedApi(world, "default", "catalog"), (o) => conditionOf(o, "InSync")?.message.includes("report-only") === true)
         const before = yield* driftCounts("api", "report-only")
         yield* editInPortal(world)
@@ -99,10 +96,8 @@ describe("drift control", () => {
     ))
 
   it.live("report-only still applies a change of the spec", () =>
-    Effect.scoped(
+    withPublished({ "oda.tmforum.org/drift-mode": "report-only" }, (world) =>
       Effect.gen(function*() {
-        const world = yield* makeWorld
-        yield* published(world, { "oda.tmforum.org/drift-mode": "report-only" })
         yield* mergePatchExposedApi(world, "default", "catalog", { spec: { rateLimit: { enabled: true, identifier: "IP", limit: "7", interval: "pm" } } })
         yield* eventually(Effect.sync(() => apimPolicy(world)), (xml) => xml.includes(`calls="7"`))
         const object = yield* eventually(getExposedApi(world, "default", "catalog"), (o) => conditionOf(o, "Ready")?.observedGeneration === o.metadata.generation)
@@ -112,10 +107,8 @@ describe("drift control", () => {
     ))
 
   it.live("paused: hands off (no APIM call at all), the status says so; deleting still unpublishes", () =>
-    Effect.scoped(
+    withPublished({ "oda.tmforum.org/drift-mode": "paused" }, (world) =>
       Effect.gen(function*() {
-        const world = yield* makeWorld
-        yield* published(world, { "oda.tmforum.org/drift-mode": "paused" })
         const paused = yield* eventually(getExposedApi(world, "default", "catalog"), (o) => conditionOf(o, "InSync")?.reason === "Paused")
         expect(conditionOf(paused, "InSync")?.status).toBe("Unknown")
         expect(conditionOf(paused, "InSync")?.message).toContain("annotation oda.tmforum.org/drift-mode")
@@ -136,10 +129,8 @@ describe("drift control", () => {
     ))
 
   it.live("an invalid drift-mode annotation is reported and nothing is written", () =>
-    Effect.scoped(
+    withPublished({ "oda.tmforum.org/drift-mode": "pause" }, (world) =>
       Effect.gen(function*() {
-        const world = yield* makeWorld
-        yield* published(world, { "oda.tmforum.org/drift-mode": "pause" })
         const refused = yield* eventually(getExposedApi(world, "default", "catalog"), (o) => conditionOf(o, "Ready")?.reason === "InvalidDriftMode")
         expect(conditionOf(refused, "Ready")).toMatchObject({ status: "False", message: expect.stringContaining(`got "pause"`) })
         expect(eventsFor(world, "default", "catalog", "InvalidDriftMode").map((e) => e["type"])).toEqual(["Warning"])

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Fiber } from "effect"
 import type { JsonObject } from "../../src/emulators/Json.ts"
-import { createExposedApiWith, createImplementation, deleteExposedApi, eventsFor, mergePatchExposedApi } from "./ControlFixtures.ts"
-import { conditionOf, eventually, getExposedApi, GROUP, makeWorld, sampleSpec, untilReady, type World } from "./World.ts"
+import { deleteExposedApi, eventsFor, mergePatchExposedApi } from "./ControlFixtures.ts"
+import { conditionOf, createExposedApiWith, createImplementation, eventually, getExposedApi, GROUP, makeWorld, sampleSpec, untilReady, withOperator, type World } from "./World.ts"
 
 const POLICY = "catalog-gateway-only"
 const ON = { GATEWAY_ONLY_TRAFFIC: "true" }
@@ -72,10 +72,8 @@ describe("gateway-only traffic", () => {
     ), 30_000)
 
   it.live("a Service without selector is reported, not guessed at; the API is still published", () =>
-    Effect.scoped(
+    withOperator({ settings: ON }, (world) =>
       Effect.gen(function*() {
-        const world = yield* makeWorld
-        yield* world.startOperator({ settings: ON })
         yield* createImplementation(world, "default", "catalog-svc", { ports: [{ port: 8080 }] })
         yield* createExposedApiWith(world, "default", "catalog", sampleSpec(world, "catalog", "/catalog"))
         const ready = yield* untilReady(world, "default", "catalog")
@@ -86,10 +84,8 @@ describe("gateway-only traffic", () => {
     ))
 
   it.live("metrics APIs get no NetworkPolicy: they are scraped inside the cluster", () =>
-    Effect.scoped(
+    withOperator({ settings: ON }, (world) =>
       Effect.gen(function*() {
-        const world = yield* makeWorld
-        yield* world.startOperator({ settings: ON })
         yield* createImplementation(world, "default", "catalog-svc", { selector: { app: "catalog" }, ports: [{ port: 8080 }] })
         yield* createExposedApiWith(world, "default", "catalog", { ...sampleSpec(world, "catalog", "/metrics"), apiType: "prometheus", specification: undefined })
         const ready = yield* untilReady(world, "default", "catalog")

@@ -3,10 +3,8 @@ import { Effect } from "effect"
 import { parse as parseYaml } from "yaml"
 import { isJsonObject, type JsonObject } from "../../src/emulators/Json.ts"
 import { readReference } from "../fixtures/Reference.ts"
-import { conditionOf, createSample, eventually, getExposedApi, GROUP, makeWorld, makeWorldWith, sampleSpec, untilReady, type World } from "./World.ts"
-
-const mergePatch = (world: World, namespace: string, name: string, body: JsonObject) =>
-  Effect.sync(() => world.kube.objects.patch(`${GROUP}/v1`, "ExposedAPI", namespace, name, "merge", body))
+import { mergePatchExposedApi } from "./ControlFixtures.ts"
+import { conditionOf, createSample, eventually, getExposedApi, GROUP, makeWorldWith, readySample, sampleSpec, untilReady, withOperator, type World } from "./World.ts"
 
 /** The ODA Canvas's own CRD, which checks less than ours: what the operator must report by itself. */
 const canvasCrd = (): JsonObject => {
@@ -19,13 +17,10 @@ const apimApi = (world: World, path: string) => world.azure.apim.listApis().find
 
 describe("the operator's lifecycle", () => {
   it.live("follows a spec change: the Ingress, APIM and the status move to the new path", () =>
-    Effect.scoped(
+    withOperator((world) =>
       Effect.gen(function*() {
-        const world = yield* makeWorld
-        yield* world.startOperator()
-        yield* createSample(world, "default", "catalog", sampleSpec(world, "catalog", "/catalog/v4"))
-        yield* untilReady(world, "default", "catalog")
-        yield* mergePatch(world, "default", "catalog", { spec: { path: "/catalog/v5" } })
+        yield* readySample(world, "default", "catalog", "/catalog/v4")
+        yield* mergePatchExposedApi(world, "default", "catalog", { spec: { path: "/catalog/v5" } })
         const moved = yield* eventually(getExposedApi(world, "default", "catalog"), (o) =>
           o.status?.apiStatus?.url?.endsWith("/catalog/v5") === true && conditionOf(o, "Ready")?.observedGeneration === o.metadata.generation)
         expect(conditionOf(moved, "Ready")?.status).toBe("True")
@@ -37,10 +32,8 @@ describe("the operator's lifecycle", () => {
     ))
 
   it.live("publishes the same name in two namespaces as two APIs", () =>
-    Effect.scoped(
+    withOperator((world) =>
       Effect.gen(function*() {
-        const world = yield* makeWorld
-        yield* world.startOperator()
         yield* createSample(world, "team-a", "catalog", sampleSpec(world, "catalog", "/team-a/catalog"))
         yield* createSample(world, "team-b", "catalog", sampleSpec(world, "catalog", "/team-b/catalog"))
         const a = yield* untilReady(world, "team-a", "catalog")
@@ -51,12 +44,9 @@ describe("the operator's lifecycle", () => {
     ))
 
   it.live("reports implementation.ready false when the Service has no ready endpoint any more, and true again", () =>
-    Effect.scoped(
+    withOperator((world) =>
       Effect.gen(function*() {
-        const world = yield* makeWorld
-        yield* world.startOperator()
-        yield* createSample(world, "default", "catalog", sampleSpec(world, "catalog", "/catalog"))
-        yield* untilReady(world, "default", "catalog")
+        yield* readySample(world, "default", "catalog", "/catalog")
         const slice = (ready: boolean) =>
           Effect.sync(() =>
             world.kube.objects.patch("discovery.k8s.io/v1", "EndpointSlice", "default", "catalog-svc-abc", "merge", {
@@ -72,12 +62,9 @@ describe("the operator's lifecycle", () => {
     ))
 
   it.live("on delete, removes the API from APIM and the Ingress, and only then lets the resource go", () =>
-    Effect.scoped(
+    withOperator((world) =>
       Effect.gen(function*() {
-        const world = yield* makeWorld
-        yield* world.startOperator()
-        yield* createSample(world, "default", "catalog", sampleSpec(world, "catalog", "/catalog"))
-        yield* untilReady(world, "default", "catalog")
+        yield* readySample(world, "default", "catalog", "/catalog")
         expect(world.azure.apim.listApis().length).toBe(1)
         yield* Effect.promise(() => world.custom.deleteNamespacedCustomObject({ group: GROUP, version: "v1", namespace: "default", plural: "exposedapis", name: "catalog" }))
         yield* eventually(Effect.sync(() => world.kube.objects.get(`${GROUP}/v1`, "ExposedAPI", "default", "catalog")), (o) => o === undefined)
@@ -90,12 +77,9 @@ describe("the operator's lifecycle", () => {
     ))
 
   it.live("keeps the finalizer while APIM cannot delete the API, and lets go once it can", () =>
-    Effect.scoped(
+    withOperator((world) =>
       Effect.gen(function*() {
-        const world = yield* makeWorld
-        yield* world.startOperator()
-        yield* createSample(world, "default", "catalog", sampleSpec(world, "catalog", "/catalog"))
-        yield* untilReady(world, "default", "catalog")
+        yield* readySample(world, "default", "catalog", "/catalog")
         const outage = world.azure.faults.arm.inject({ action: { kind: "status", status: 503, retryAfterSeconds: 0 }, method: "DELETE" })
         yield* Effect.promise(() => world.custom.deleteNamespacedCustomObject({ group: GROUP, version: "v1", namespace: "default", plural: "exposedapis", name: "catalog" }))
         yield* eventually(Effect.sync(() => outage.fired()), (n) => n >= 4)

@@ -1,7 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
-import { createExposedApiWith } from "./ControlFixtures.ts"
-import { sampleSpec, untilReady, withOperator } from "./World.ts"
+import { createExposedApiWith, sampleSpec, untilReady, withOperator } from "./World.ts"
 
 describe("an MCP server published as a pass-through API", () => {
   it.live("imports wildcard operations for every method, so API Management forwards any call to the implementation", () =>

@@ -2,8 +2,8 @@ import { describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
 import { isJsonObject, type JsonObject } from "../../src/emulators/Json.ts"
 import { componentCrd } from "./ComponentCrd.ts"
-import { createExposedApiWith, createImplementation, mergePatchExposedApi, uidOf } from "./ControlFixtures.ts"
-import { eventually, GROUP, makeWorld, sampleSpec, untilReady, type World } from "./World.ts"
+import { mergePatchExposedApi, uidOf } from "./ControlFixtures.ts"
+import { createExposedApiWith, createImplementation, eventually, GROUP, makeWorld, sampleSpec, untilReady, type World } from "./World.ts"
 
 const other = { name: "r1-catalog-other", uid: "0000-other", ready: true, url: "https://gateway.example/other", developerUI: "https://gateway.example/other/docs" }
 
@@ -78,29 +78,19 @@ const scenario = (options: { readonly statusSubresource: boolean }) =>
     yield* eventually(Effect.sync(() => catalogEntry(world)?.["url"]), (url) => url === `${gateway}/r1-catalog/catalog/v5`)
     expect(catalogEntry(world)?.["uid"]).toBe(uid)
     expect(entries(world)[1]).toEqual(other)
-    return world
+
+    // written through /status exactly when the Component CRD declares the subresource
+    const writes = world.kube.log.entries().filter((e) => e.method === "PATCH" && e.path.includes("/components/"))
+    expect(writes.length).toBeGreaterThan(0)
+    expect(writes.every((e) => e.path.endsWith("/status") === options.statusSubresource)).toBe(true)
   })
 
 describe("the parent ODA Component", () => {
   it.live("hears url, developerUI and ready in its entry for the API (the Canvas's Component CRD: no status subresource)", () =>
-    Effect.scoped(
-      Effect.gen(function*() {
-        const world = yield* scenario({ statusSubresource: false })
-        const writes = world.kube.log.entries().filter((e) => e.method === "PATCH" && e.path.includes("/components/"))
-        expect(writes.length).toBeGreaterThan(0)
-        expect(writes.every((e) => !e.path.endsWith("/status"))).toBe(true)
-      })
-    ))
+    Effect.scoped(scenario({ statusSubresource: false })))
 
   it.live("goes through /status when the Component CRD declares it", () =>
-    Effect.scoped(
-      Effect.gen(function*() {
-        const world = yield* scenario({ statusSubresource: true })
-        const writes = world.kube.log.entries().filter((e) => e.method === "PATCH" && e.path.includes("/components/"))
-        expect(writes.length).toBeGreaterThan(0)
-        expect(writes.every((e) => e.path.endsWith("/status"))).toBe(true)
-      })
-    ))
+    Effect.scoped(scenario({ statusSubresource: true })))
 
   it.live("is not written when it lists no entry for the API, and the ExposedAPI is published all the same", () =>
     Effect.scoped(

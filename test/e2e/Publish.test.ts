@@ -1,16 +1,13 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
-import { conditionOf, createSample, makeWorld, makeWorldWith, sampleSpec, untilReady, withStatusSubresource, type World } from "./World.ts"
+import { conditionOf, makeWorld, makeWorldWith, readySample, withOperator, withStatusSubresource, type World } from "./World.ts"
 
 describe("the operator end to end", () => {
   it.live("publishes an ExposedAPI: Ingress, APIM API with backend and policy, status with the URL", () =>
-    Effect.scoped(
+    withOperator((world) =>
       Effect.gen(function*() {
-        const world = yield* makeWorld
-        yield* world.startOperator()
         const path = "/r1-productcatalogmanagement/tmf-api/productCatalogManagement/v4"
-        yield* createSample(world, "default", "catalog", sampleSpec(world, "catalog", path))
-        const ready = yield* untilReady(world, "default", "catalog")
+        const ready = yield* readySample(world, "default", "catalog", path)
         const gateway = world.azure.apim.gatewayUrl()
         expect(ready.status?.apiStatus?.url).toBe(`${gateway}${path}`)
         expect(ready.status?.implementation?.ready).toBe(true)
@@ -44,8 +41,7 @@ describe("status writes", () => {
       Effect.gen(function*() {
         const withSubresource = yield* makeWorldWith({ crd: withStatusSubresource })
         yield* withSubresource.startOperator()
-        yield* createSample(withSubresource, "default", "catalog", sampleSpec(withSubresource, "catalog", "/catalog"))
-        const ready = yield* untilReady(withSubresource, "default", "catalog")
+        const ready = yield* readySample(withSubresource, "default", "catalog", "/catalog")
         const statusPatches = (world: World) =>
           world.kube.log.entries().filter((e) => e.method === "PATCH" && e.path.includes("/exposedapis/")).map((e) => e.path.endsWith("/status"))
         expect(statusPatches(withSubresource)).toContain(true)
@@ -53,8 +49,7 @@ describe("status writes", () => {
 
         const without = yield* makeWorld
         yield* without.startOperator()
-        yield* createSample(without, "default", "catalog", sampleSpec(without, "catalog", "/catalog"))
-        const plain = yield* untilReady(without, "default", "catalog")
+        const plain = yield* readySample(without, "default", "catalog", "/catalog")
         expect(statusPatches(without)).not.toContain(true)
         expect(conditionOf(plain, "Ready")?.observedGeneration).toBe(plain.metadata.generation)
       })

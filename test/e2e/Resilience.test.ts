@@ -1,6 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Fiber } from "effect"
-import { conditionOf, createSample, eventually, getExposedApi, makeWorld, sampleSpec, untilReady } from "./World.ts"
+import { conditionOf, createSample, eventually, getExposedApi, makeWorld, readySample, sampleSpec, untilReady, withOperator } from "./World.ts"
 
 describe("the operator under faults", () => {
   it.live("converges through APIM 5xx and 429 bursts", () =>
@@ -19,24 +19,18 @@ describe("the operator under faults", () => {
     ), 60_000)
 
   it.live("converges after its watches are cut, expired (410) and refused (500)", () =>
-    Effect.scoped(
+    withOperator((world) =>
       Effect.gen(function*() {
-        const world = yield* makeWorld
-        yield* world.startOperator()
-        yield* createSample(world, "default", "before", sampleSpec(world, "before", "/before"))
-        yield* untilReady(world, "default", "before")
+        yield* readySample(world, "default", "before", "/before")
         world.kube.faults.closeWatches("reset")
-        yield* createSample(world, "default", "after-reset", sampleSpec(world, "after-reset", "/after-reset"))
-        yield* untilReady(world, "default", "after-reset")
+        yield* readySample(world, "default", "after-reset", "/after-reset")
         yield* eventually(Effect.sync(() => world.kube.openWatches()), (n) => n >= 3)
         world.kube.faults.compactHistory()
         world.kube.faults.expireWatches()
-        yield* createSample(world, "default", "after-expiry", sampleSpec(world, "after-expiry", "/after-expiry"))
-        yield* untilReady(world, "default", "after-expiry")
+        yield* readySample(world, "default", "after-expiry", "/after-expiry")
         world.kube.faults.failNext(3, 500, { match: { watch: true } })
         world.kube.faults.closeWatches("clean")
-        yield* createSample(world, "default", "after-refusal", sampleSpec(world, "after-refusal", "/after-refusal"))
-        yield* untilReady(world, "default", "after-refusal")
+        yield* readySample(world, "default", "after-refusal", "/after-refusal")
         expect(world.azure.apim.listApis().length).toBe(4)
       })
     ), 60_000)

@@ -1,9 +1,8 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Fiber } from "effect"
 import { apimApiId } from "../../src/domain/ApiNaming.ts"
-import { createSample, eventually, makeWorld, sampleSpec, untilReady, type World } from "./World.ts"
-
-const WRITES = new Set(["POST", "PUT", "PATCH", "DELETE"])
+import { armWrites, oneResync } from "./ControlFixtures.ts"
+import { createSample, eventually, makeWorld, sampleSpec, untilReady, withOperator, type World } from "./World.ts"
 
 /** Waits until neither emulator has received a request for a few polls in a row. */
 const quiescent = (world: World) => {
@@ -22,10 +21,8 @@ const quiescent = (world: World) => {
 
 describe("the operator at rest", () => {
   it.live("a resync of unchanged ExposedAPIs writes nothing anywhere and reads each API and policy once", () =>
-    Effect.scoped(
+    withOperator({ resyncInterval: "1 second" }, (world) =>
       Effect.gen(function*() {
-        const world = yield* makeWorld
-        yield* world.startOperator({ resyncInterval: "1 second" })
         const names = ["one", "two", "three"]
         for (const name of names) yield* createSample(world, "default", name, sampleSpec(world, name, `/${name}`))
         for (const name of names) yield* untilReady(world, "default", name)
@@ -34,18 +31,11 @@ describe("the operator at rest", () => {
         const resyncDone = Effect.sync(() =>
           names.map((name) => `/apis/${apimApiId("default", name)}`).every((api) => getsOf(api) >= 1 && getsOf(`${api}/policies/policy`) >= 1)
         )
-        // windows start right after a resync completes, so none begins in the middle of one
-        const oneResync = Effect.sync(() => {
-          world.kube.log.clear()
-          world.azure.logs.arm.clear()
-        }).pipe(Effect.zipRight(eventually(resyncDone, (done) => done, "10 seconds")))
         // the first window lets the follow-up reconciles (the Ingress address, our own status writes) settle
-        yield* oneResync
-        yield* oneResync
-        const kubeWrites = world.kube.log.entries().filter((e) => WRITES.has(e.method))
-        const armWrites = world.azure.logs.arm.entries().filter((e) => WRITES.has(e.method))
-        expect(kubeWrites.map((e) => `${e.method} ${e.path}`)).toEqual([])
-        expect(armWrites.map((e) => `${e.method} ${e.path}`)).toEqual([])
+        yield* oneResync(world, resyncDone)
+        yield* oneResync(world, resyncDone)
+        expect(world.kube.log.writes().map((e) => `${e.method} ${e.path}`)).toEqual([])
+        expect(armWrites(world)).toEqual([])
         // per resync and API: one read of the API and one of its policy, nothing else (the gateway URL is cached)
         const reads = world.azure.logs.arm.entries().filter((e) => e.method === "GET")
         const apiGets = new Map<string, number>()
@@ -92,7 +82,7 @@ describe("the operator at rest", () => {
           expect(getsOf(`${api}/policies/policy`)).toBe(1)
         }
         expect(world.kube.log.writes().map((e) => `${e.method} ${e.path}`)).toEqual([])
-        expect(world.azure.logs.arm.entries().filter((e) => WRITES.has(e.method)).map((e) => `${e.method} ${e.path}`)).toEqual([])
+        expect(armWrites(world)).toEqual([])
       })
     ))
 })

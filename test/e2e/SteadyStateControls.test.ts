@@ -3,8 +3,8 @@ import { Effect } from "effect"
 import { apimApiId } from "../../src/domain/ApiNaming.ts"
 import { isJsonObject } from "../../src/emulators/Json.ts"
 import { componentCrd } from "./ComponentCrd.ts"
-import { armWrites, createExposedApiWith, createImplementation, mergePatchExposedApi } from "./ControlFixtures.ts"
-import { conditionOf, eventually, getExposedApi, GROUP, makeWorld, sampleSpec, untilReady } from "./World.ts"
+import { armWrites, mergePatchExposedApi, oneResync } from "./ControlFixtures.ts"
+import { conditionOf, createExposedApiWith, createImplementation, eventually, getExposedApi, GROUP, makeWorld, sampleSpec, untilReady } from "./World.ts"
 
 describe("the operator at rest, every control on", () => {
   it.live("a resync writes nothing anywhere with capabilities, gateway-only NetworkPolicies, a parent Component and all three drift modes", () =>
@@ -42,12 +42,8 @@ describe("the operator at rest, every control on", () => {
         const resyncDone = Effect.sync(() =>
           published.every((api) => getsOf(api) >= 1 && getsOf(`${api}/policies/policy`) >= 1) && reconcilesOf("three") >= 1
         )
-        const oneResync = Effect.sync(() => {
-          world.kube.log.clear()
-          world.azure.logs.arm.clear()
-        }).pipe(Effect.zipRight(eventually(resyncDone, (done) => done, "10 seconds")))
-        yield* oneResync // lets the follow-up reconciles of our own writes settle
-        yield* oneResync
+        yield* oneResync(world, resyncDone) // lets the follow-up reconciles of our own writes settle
+        yield* oneResync(world, resyncDone)
         expect(world.kube.log.writes().map((e) => `${e.method} ${e.path}`)).toEqual([])
         expect(armWrites(world)).toEqual([])
         // the paused one is not even read from APIM

@@ -1,9 +1,8 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
 import { apimApiId, apimComponentProductId } from "../../src/domain/ApiNaming.ts"
-import { createSample, eventually, makeWorld, sampleSpec, untilReady } from "./World.ts"
-
-const WRITES = new Set(["POST", "PUT", "PATCH", "DELETE"])
+import { armWrites, oneResync } from "./ControlFixtures.ts"
+import { createSample, makeWorld, sampleSpec, untilReady } from "./World.ts"
 
 describe("the operator at rest with API keys, tags and a template", () => {
   it.live("a resync writes nothing anywhere, never reads the keys again, and reads each piece at most once per API", () =>
@@ -28,14 +27,10 @@ describe("the operator at rest with API keys, tags and a template", () => {
         const reads = (suffix: string) => world.azure.logs.arm.entries().filter((e) => (e.method === "GET" || e.method === "HEAD") && e.path.endsWith(suffix)).length
         /** Every API's last piece (its subscription) read since the logs were cleared: a resync went through all. */
         const resyncDone = Effect.sync(() => names.every((name) => reads(`/subscriptions/${apimApiId("default", name)}`) >= 1))
-        const oneResync = Effect.sync(() => {
-          world.kube.log.clear()
-          world.azure.logs.arm.clear()
-        }).pipe(Effect.zipRight(eventually(resyncDone, (done) => done, "10 seconds")))
-        yield* oneResync // the follow-up reconciles (Ingress address, own status writes) settle
-        yield* oneResync
+        yield* oneResync(world, resyncDone) // the follow-up reconciles (Ingress address, own status writes) settle
+        yield* oneResync(world, resyncDone)
         expect(world.kube.log.writes().map((e) => `${e.method} ${e.path}`)).toEqual([])
-        expect(world.azure.logs.arm.entries().filter((e) => WRITES.has(e.method)).map((e) => `${e.method} ${e.path}`)).toEqual([])
+        expect(armWrites(world)).toEqual([])
         expect(reads("/policyFragments/canvas-defaults")).toBe(0)
         for (const name of names) {
           const api = `/apis/${apimApiId("default", name)}`

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
 import { apimApiId } from "../../src/domain/ApiNaming.ts"
-import { conditionOf, createSample, eventually, getExposedApi, GROUP, makeWorld, sampleSpec, untilReady, type World } from "./World.ts"
+import { conditionOf, createSample, eventually, getExposedApi, GROUP, readySample, sampleSpec, untilReady, withOperator, type World } from "./World.ts"
 
 const tagsOf = (world: World, name: string) => {
   const tags = world.azure.apim.entities.apiTags(apimApiId("default", name))
@@ -10,12 +10,9 @@ const tagsOf = (world: World, name: string) => {
 
 describe("segment and Component as APIM tags, end to end", () => {
   it.live("tags the API, follows segment and Component changes, and leaves tags it did not set alone", () =>
-    Effect.scoped(
+    withOperator((world) =>
       Effect.gen(function*() {
-        const world = yield* makeWorld
-        yield* world.startOperator()
-        yield* createSample(world, "default", "catalog", sampleSpec(world, "catalog", "/catalog"))
-        yield* untilReady(world, "default", "catalog")
+        yield* readySample(world, "default", "catalog", "/catalog")
         expect(tagsOf(world, "catalog")).toEqual([
           "oda-component-r1-productcatalogmanagement=component:r1-productcatalogmanagement",
           "oda-segment-corefunction=segment:coreFunction"
@@ -38,10 +35,8 @@ describe("segment and Component as APIM tags, end to end", () => {
     ))
 
   it.live("shares one tag between the APIs that carry it and renames it back when someone renames it", () =>
-    Effect.scoped(
+    withOperator({ resyncInterval: "300 millis" }, (world) =>
       Effect.gen(function*() {
-        const world = yield* makeWorld
-        yield* world.startOperator({ resyncInterval: "300 millis" })
         yield* createSample(world, "default", "catalog", sampleSpec(world, "catalog", "/catalog"))
         yield* createSample(world, "default", "ordering", sampleSpec(world, "ordering", "/ordering"))
         yield* untilReady(world, "default", "catalog")
@@ -59,10 +54,8 @@ describe("segment and Component as APIM tags, end to end", () => {
     ))
 
   it.live("puts back a tag someone took off (drift mode correct), and only reports it in report-only", () =>
-    Effect.scoped(
+    withOperator({ resyncInterval: "300 millis" }, (world) =>
       Effect.gen(function*() {
-        const world = yield* makeWorld
-        yield* world.startOperator({ resyncInterval: "300 millis" })
         yield* createSample(world, "default", "fixed", sampleSpec(world, "fixed", "/fixed"))
         yield* createSample(world, "default", "watched", sampleSpec(world, "watched", "/watched"))
         world.kube.objects.patch(`${GROUP}/v1`, "ExposedAPI", "default", "watched", "merge", { metadata: { annotations: { "oda.tmforum.org/drift-mode": "report-only" } } })

@@ -1,18 +1,15 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
 import { apimApiId } from "../../src/domain/ApiNaming.ts"
-import { conditionOf, createSample, eventually, getExposedApi, makeWorld, sampleSpec, untilReady } from "./World.ts"
-
-const WRITES = new Set(["POST", "PUT", "PATCH", "DELETE"])
+import { armWrites } from "./ControlFixtures.ts"
+import { conditionOf, createSample, eventually, getExposedApi, readySample, sampleSpec, untilReady, withOperator } from "./World.ts"
 
 const fragment = `<fragment><set-header name="X-Canvas" exists-action="override"><value>1</value></set-header></fragment>`
 
 describe("spec.template end to end", () => {
   it.live("reports a missing fragment once, publishes nothing, retries only at resync, and publishes once the fragment exists", () =>
-    Effect.scoped(
+    withOperator({ resyncInterval: "200 millis" }, (world) =>
       Effect.gen(function*() {
-        const world = yield* makeWorld
-        yield* world.startOperator({ resyncInterval: "200 millis" })
         yield* createSample(world, "default", "catalog", { ...sampleSpec(world, "catalog", "/catalog"), template: "canvas-defaults" })
         const blocked = yield* eventually(getExposedApi(world, "default", "catalog"), (o) => conditionOf(o, "PoliciesApplied")?.reason === "TemplateNotFound")
         const applied = conditionOf(blocked, "PoliciesApplied")
@@ -28,7 +25,7 @@ describe("spec.template end to end", () => {
         world.kube.log.clear()
         const fragmentReads = () => world.azure.logs.arm.entries().filter((e) => e.path.endsWith("/policyFragments/canvas-defaults")).length
         yield* eventually(Effect.sync(fragmentReads), (n) => n >= 3)
-        expect(world.azure.logs.arm.entries().filter((e) => WRITES.has(e.method))).toEqual([])
+        expect(armWrites(world)).toEqual([])
         expect(world.kube.log.writes().map((e) => `${e.method} ${e.path}`)).toEqual([])
         const warnings = world.kube.objects.list("events.k8s.io/v1", "Event", "default").filter((e) => e["reason"] === "TemplateNotFound")
         expect(warnings).toHaveLength(1)
@@ -41,18 +38,15 @@ describe("spec.template end to end", () => {
     ))
 
   it.live("puts the configured issuers, required claims and refusal message into the stored policy", () =>
-    Effect.scoped(
+    withOperator({
+      settings: {
+        JWT_ISSUERS: "https://keycloak.canvas.example/realms/canvas",
+        JWT_REQUIRED_CLAIMS: "roles=api.read|api.write;azp=canvas-portal",
+        JWT_FAILED_MESSAGE: "Canvas token required"
+      }
+    }, (world) =>
       Effect.gen(function*() {
-        const world = yield* makeWorld
-        yield* world.startOperator({
-          settings: {
-            JWT_ISSUERS: "https://keycloak.canvas.example/realms/canvas",
-            JWT_REQUIRED_CLAIMS: "roles=api.read|api.write;azp=canvas-portal",
-            JWT_FAILED_MESSAGE: "Canvas token required"
-          }
-        })
-        yield* createSample(world, "default", "catalog", sampleSpec(world, "catalog", "/catalog"))
-        yield* untilReady(world, "default", "catalog")
+        yield* readySample(world, "default", "catalog", "/catalog")
         const policy = String(world.azure.apim.getApiPolicy(apimApiId("default", "catalog"))?.value)
         expect(policy).toContain("<issuer>https://keycloak.canvas.example/realms/canvas</issuer>")
         expect(policy).toMatch(/<claim name="roles" match="any">\s*<value>api\.read<\/value>\s*<value>api\.write<\/value>\s*<\/claim>/)

@@ -20,9 +20,13 @@ export interface World {
   /** Base URL of a loopback server answering `/<name>` with the documents set in `documents`. */
   readonly documentsUrl: string
   readonly documents: Map<string, string>
-  readonly startOperator: (
-    options?: { readonly resyncInterval?: Duration.DurationInput; readonly settings?: Readonly<Record<string, string>> }
-  ) => Effect.Effect<Fiber.RuntimeFiber<void, unknown>, never, Scope.Scope>
+  readonly startOperator: (options?: OperatorOptions) => Effect.Effect<Fiber.RuntimeFiber<void, unknown>, never, Scope.Scope>
+}
+
+/** How a test runs the operator: its resync interval, and settings on top of the ones every test gets. */
+export interface OperatorOptions {
+  readonly resyncInterval?: Duration.DurationInput
+  readonly settings?: Readonly<Record<string, string>>
 }
 
 const serveDocuments = (documents: Map<string, string>) =>
@@ -91,6 +95,23 @@ export const makeWorldWith = (options: { readonly crd?: (crd: JsonObject) => Jso
 
 export const makeWorld = makeWorldWith()
 
+/** A test's body: what it does in a world, with the world's scope to fork into. */
+export type WorldBody<A, E> = (world: World) => Effect.Effect<A, E, Scope.Scope>
+
+/**
+ * The usual start of a test: a fresh world with the operator already running (with `options` if given), handed to
+ * `body`; the world and the operator go when the body ends.
+ */
+export const withOperator = <A, E>(...args: readonly [body: WorldBody<A, E>] | readonly [options: OperatorOptions, body: WorldBody<A, E>]) => {
+  const [options, body]: readonly [OperatorOptions, WorldBody<A, E>] = args.length === 1 ? [{}, args[0]] : args
+  return Effect.scoped(
+    Effect.gen(function*() {
+      const world = yield* makeWorld
+      yield* world.startOperator(options)
+      return yield* body(world)
+    })
+  )
+}
 
 export const GROUP = "oda.tmforum.org"
 
@@ -117,24 +138,39 @@ export const sampleSpec = (world: World, name: string, path: string): Record<str
   CORS: { enabled: true, allowOrigins: "https://allowed-origin.com" }
 })
 
-/** A Service, an EndpointSlice with one ready endpoint, and an ExposedAPI, through client-node. */
-export const createSample = (world: World, namespace: string, name: string, spec: Record<string, unknown>) =>
+/** The implementation: a Service (with a pod selector unless told otherwise) and one ready endpoint. */
+export const createImplementation = (
+  world: World,
+  namespace: string,
+  service: string,
+  spec: { readonly selector?: Readonly<Record<string, string>>; readonly ports: ReadonlyArray<{ readonly name?: string; readonly port: number; readonly targetPort?: number | string }> }
+) =>
   Effect.promise(async () => {
-    if (namespace !== "default" && world.kube.objects.get("v1", "Namespace", "", namespace) === undefined) {
-      await world.core.createNamespace({ body: { metadata: { name: namespace } } })
-    }
-    const service = typeof spec["implementation"] === "string" ? spec["implementation"] : `${name}-svc`
-    await world.core.createNamespacedService({ namespace, body: { metadata: { name: service }, spec: { ports: [{ port: 8080 }] } } })
+    await world.core.createNamespacedService({
+      namespace,
+      body: { metadata: { name: service }, spec: { ...(spec.selector === undefined ? {} : { selector: { ...spec.selector } }), ports: spec.ports.map((p) => ({ ...p })) } }
+    })
     await world.discovery.createNamespacedEndpointSlice({
       namespace,
       body: {
         metadata: { name: `${service}-abc`, labels: { "kubernetes.io/service-name": service } },
         addressType: "IPv4",
         endpoints: [{ addresses: ["10.1.0.5"], conditions: { ready: true } }],
-        ports: [{ port: 8080 }]
+        ports: [{ port: spec.ports[0]?.port ?? 8080 }]
       }
     })
-    await world.custom.createNamespacedCustomObject({
+  })
+
+/** An ExposedAPI through client-node, with the metadata a test needs (annotations, owner references). */
+export const createExposedApiWith = (
+  world: World,
+  namespace: string,
+  name: string,
+  spec: Record<string, unknown>,
+  metadata: { readonly annotations?: Record<string, string>; readonly ownerReferences?: ReadonlyArray<Record<string, unknown>> } = {}
+) =>
+  Effect.promise(() =>
+    world.custom.createNamespacedCustomObject({
       group: GROUP,
       version: "v1",
       namespace,
@@ -142,10 +178,21 @@ export const createSample = (world: World, namespace: string, name: string, spec
       body: {
         apiVersion: `${GROUP}/v1`,
         kind: "ExposedAPI",
-        metadata: { name, labels: { "oda.tmforum.org/componentName": "r1-productcatalogmanagement" } },
+        metadata: { name, labels: { "oda.tmforum.org/componentName": "r1-productcatalogmanagement" }, ...metadata },
         spec
       }
     })
+  )
+
+/** A Service without selector, an EndpointSlice with one ready endpoint, and an ExposedAPI, through client-node. */
+export const createSample = (world: World, namespace: string, name: string, spec: Record<string, unknown>) =>
+  Effect.gen(function*() {
+    if (namespace !== "default" && world.kube.objects.get("v1", "Namespace", "", namespace) === undefined) {
+      yield* Effect.promise(() => world.core.createNamespace({ body: { metadata: { name: namespace } } }))
+    }
+    const service = typeof spec["implementation"] === "string" ? spec["implementation"] : `${name}-svc`
+    yield* createImplementation(world, namespace, service, { ports: [{ port: 8080 }] })
+    yield* createExposedApiWith(world, namespace, name, spec)
   })
 
 export const getExposedApi = (world: World, namespace: string, name: string): Effect.Effect<ExposedApiObject> =>
@@ -164,3 +211,7 @@ export const eventually = <A>(effect: Effect.Effect<A>, predicate: (a: A) => boo
 
 export const untilReady = (world: World, namespace: string, name: string) =>
   eventually(getExposedApi(world, namespace, name), (o) => conditionOf(o, "Ready")?.status === "True")
+
+/** The sample ExposedAPI at `path`, created and then awaited until Ready: the common first step of a test. */
+export const readySample = (world: World, namespace: string, name: string, path: string) =>
+  createSample(world, namespace, name, sampleSpec(world, name, path)).pipe(Effect.zipRight(untilReady(world, namespace, name)))
