@@ -1,6 +1,6 @@
 import { HttpRouter, type HttpServer, HttpServerResponse } from "@effect/platform"
 import type { ServeError } from "@effect/platform/HttpServerError"
-import { NodeHttpServer } from "@effect/platform-node"
+import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
 import { Effect, type Scope } from "effect"
 import { createServer, type Server } from "node:http"
 import { CONTENT_TYPE } from "../services/PrometheusMetrics.ts"
