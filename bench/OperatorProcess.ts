@@ -42,7 +42,7 @@ export const rssMbOf = (pid: number): number => (Number(procStat(pid)[21] ?? 0) 
 
 /**
  * The operator's entry point: the TypeScript sources by default (Node strips the types), or another script such as
- * the built `dist/src/main.js` a container image runs (`ODA_BENCH_OPERATOR_MAIN`).
+ * the bundle a container image runs, `dist/main.js` (`ODA_BENCH_OPERATOR_MAIN`; `npm run bench` sets it).
  */
 export const operatorMain = (): string => process.env["ODA_BENCH_OPERATOR_MAIN"] ?? mainScript
 

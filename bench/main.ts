@@ -4,6 +4,7 @@ import { Console, Effect, Option } from "effect"
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
+import { bundleApp } from "../scripts/Bundle.ts"
 import { realisticLatencies } from "./ApimLatencies.ts"
 import { runKubeEmulatorBench } from "./KubeEmulatorBench.ts"
 import { runLatency } from "./Latency.ts"
@@ -89,9 +90,13 @@ const bench = Command.make(
     getMs: Options.integer("get-ms").pipe(Options.withDefault(realisticLatencies.getMs), Options.withDescription("APIM latency of a GET")),
     writeMs: Options.integer("write-ms").pipe(Options.withDefault(realisticLatencies.writeMs), Options.withDescription("APIM latency of other writes")),
     set: Options.text("set").pipe(Options.repeated, Options.withDescription("an operator setting for every scenario, KEY=VALUE (e.g. MAX_CONCURRENT_RECONCILES=64)")),
-    logDir: Options.directory("log-dir").pipe(Options.optional, Options.withDescription("where the operators' logs go (default: a new temporary directory)"))
+    logDir: Options.directory("log-dir").pipe(Options.optional, Options.withDescription("where the operators' logs go (default: a new temporary directory)")),
+    from: Options.choice("from", ["bundle", "sources"]).pipe(
+      Options.withDefault("bundle"),
+      Options.withDescription("run the operator as the image ships it (the bundle scripts/Bundle.ts makes) or from src/main.ts")
+    )
   },
-  ({ apis, getMs, importMs, logDir, names, out, policyMs, runs, scale, set, writeMs }) =>
+  ({ apis, from, getMs, importMs, logDir, names, out, policyMs, runs, scale, set, writeMs }) =>
     Effect.gen(function*() {
       const chosen = names.length === 0 ? Object.keys(scenarios).filter((n) => n !== "kube").concat("kube") : names
       const unknown = chosen.filter((n) => scenarios[n] === undefined)
@@ -100,6 +105,11 @@ const bench = Command.make(
       const logs = Option.getOrElse(logDir, () => mkdtempSync(join(tmpdir(), "oda-bench-logs-")))
       mkdirSync(logs, { recursive: true })
       yield* Console.log(`operator logs: ${logs}`)
+      if (from === "bundle" && process.env["ODA_BENCH_OPERATOR_MAIN"] === undefined) {
+        const main = yield* Effect.promise(() => bundleApp(join(import.meta.dirname, ".."), mkdtempSync(join(tmpdir(), "oda-bench-app-"))))
+        process.env["ODA_BENCH_OPERATOR_MAIN"] = main
+        yield* Console.log(`operator: ${main} (the image's bundle)`)
+      }
       const options: RunOptions = { apis, runs, scale, latencies: { importMs, policyPutMs: policyMs, getMs, writeMs }, settings, logDir: logs }
       const figures: Figures = {}
       for (const name of chosen) {

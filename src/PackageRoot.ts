@@ -4,7 +4,7 @@ import { fileURLToPath } from "node:url"
 
 /**
  * The directory holding package.json: where `k8s/` lives, whether the code runs from `src/` (npm start, tests)
- * or from `dist/src/` (the container image).
+ * or from the bundle in `dist/` (the container image).
  */
 export const packageRoot = (from: string = fileURLToPath(import.meta.url)): string => {
   let directory = dirname(from)

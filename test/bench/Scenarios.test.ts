@@ -1,8 +1,9 @@
 import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { afterAll, describe, expect, it } from "vitest"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { runLatency } from "../../bench/Latency.ts"
+import { bundleApp } from "../../scripts/Bundle.ts"
 import { runSteadyState } from "../../bench/SteadyState.ts"
 import { runThroughput } from "../../bench/Throughput.ts"
 
@@ -11,7 +12,15 @@ import { runThroughput } from "../../bench/Throughput.ts"
  * timing. The figures themselves come from `npm run bench`.
  */
 const logDir = mkdtempSync(join(tmpdir(), "oda-bench-test-"))
-afterAll(() => rmSync(logDir, { recursive: true, force: true }))
+const appDir = mkdtempSync(join(tmpdir(), "oda-bench-app-"))
+// the operator as the image ships it: `run` from the bundle, against the emulators
+beforeAll(async () => {
+  process.env["ODA_BENCH_OPERATOR_MAIN"] = await bundleApp(join(import.meta.dirname, "../.."), appDir)
+}, 120_000)
+afterAll(() => {
+  delete process.env["ODA_BENCH_OPERATOR_MAIN"]
+  for (const dir of [logDir, appDir]) rmSync(dir, { recursive: true, force: true })
+})
 
 describe("benchmark scenarios, small", () => {
   it("throughput: a burst beyond the write budget is paced, not throttled: every API Ready, each imported and given its policy once, no 429", async () => {

@@ -1,25 +1,20 @@
 import { execFile } from "node:child_process"
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs"
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from "node:fs"
 import { rm } from "node:fs/promises"
 import { tmpdir } from "node:os"
-import { dirname, join, posix, relative } from "node:path"
+import { join, posix } from "node:path"
 import { promisify } from "node:util"
-import ts from "typescript"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { bundleApp, bundleOptions } from "../../scripts/Bundle.ts"
 import { packageRoot } from "../../src/PackageRoot.ts"
 import { VERSION } from "../../src/Version.ts"
 import { inContext, instructionsOf, parseDockerfile, type Stage } from "./Dockerfile.ts"
 
 /**
  * The Dockerfile, without a Docker engine: its stages are read and followed from the build context to the image,
- * and the image's start command is run on production dependencies alone. Always: from the sources, with a module
- * hook that fails on any module a production install lacks (a second or two). In CI: from a real production-only
- * install made with the Dockerfile's own `npm ci --omit=dev` line and the compiled code. Compiling is the one
- * stand-in there: the sources are transpiled file by file with the build's compiler options (`tsc` itself takes
- * half a minute here, and `npm test` type-checks the same sources anyway), which emits the same JavaScript for this
- * project (verbatimModuleSyntax, erasableSyntaxOnly: nothing in a file's output depends on another file).
+ * and the image's start command is run from the bundle alone, in a directory laid out as the image's /app (no
+ * node_modules). The build stage's type check is `npm test`'s own; its bundling step is the same function here.
  */
-
 const root = packageRoot()
 const stages = parseDockerfile(readFileSync(join(root, "Dockerfile"), "utf8"))
 const dockerignore = readFileSync(join(root, ".dockerignore"), "utf8")
@@ -47,18 +42,17 @@ const filesUnder = (path: string): ReadonlyArray<string> =>
 
 describe("the Dockerfile", () => {
   it("builds with npm ci and tsc, installs production dependencies alone, and runs Node 24 as a non-root user in exec form", () => {
-    expect(stages.map((s) => s.name)).toEqual(["build", "dependencies", undefined])
+    expect(stages.map((s) => s.name)).toEqual(["build", undefined])
     expect(stage("build").image).toMatch(/^node:24-/)
     expect(runLines(stage("build"))).toEqual([expect.stringMatching(/^npm ci /), "npm run build"])
     const pkg: unknown = JSON.parse(readFileSync(join(root, "package.json"), "utf8"))
-    expect(pkg).toMatchObject({ scripts: { build: expect.stringMatching(/^tsc -p tsconfig\.build\.json/) } })
-    expect(runLines(stage("dependencies"))).toEqual([expect.stringMatching(/^npm ci .*--omit=dev/)])
+    expect(pkg).toMatchObject({ scripts: { build: "tsc --noEmit && node scripts/Bundle.ts" }, bin: { "oda-apim-operator": "dist/main.js" } })
     expect(runtime().image).toMatch(/^gcr\.io\/distroless\/nodejs24-debian12:nonroot$/)
     expect(runLines(runtime())).toEqual([]) // nothing runs in the runtime image: it has no shell
     const user = instructionsOf(runtime(), "USER").at(-1)?.args[0] ?? ""
     expect(user).toMatch(/^[1-9]\d*:[1-9]\d*$/) // numeric, so the kubelet can verify runAsNonRoot
     for (const keyword of ["ENTRYPOINT", "CMD"]) expect(instructionsOf(runtime(), keyword).map((i) => i.execForm)).toEqual([true])
-    expect(entrypoint()).toEqual(["/nodejs/bin/node", "--enable-source-maps", "dist/src/main.js"])
+    expect(entrypoint()).toEqual(["/nodejs/bin/node", "dist/main.js"])
     expect(instructionsOf(runtime(), "CMD")[0]?.args).toEqual(["run"])
   })
 
@@ -89,10 +83,10 @@ describe("the Dockerfile", () => {
     for (const path of ["node_modules/effect/package.json", "dist", "test/k8s/Manifests.test.ts", ".git/HEAD", "README.md"]) {
       expect(inContext(dockerignore, path), path).toBe(false)
     }
-    // tsc puts src/main.ts where the entrypoint looks for it
-    const config = ts.readConfigFile(join(root, "tsconfig.build.json"), ts.sys.readFile)
-    const options = ts.parseJsonConfigFileContent(config.config, ts.sys, root).options
-    expect(relative(root, join(options.outDir ?? "", relative(options.rootDir ?? root, join(root, "src/main.ts"))))).toBe("dist/src/main.ts")
+    // the bundle puts src/main.ts where the entrypoint looks for it
+    const options = bundleOptions(root, join(root, "dist"))
+    expect(options.entryPoints).toEqual({ main: "src/main.ts" })
+    expect(posix.join(posix.relative(root, options.outdir ?? ""), "main.js")).toBe(entrypoint().at(-1))
   })
 })
 
@@ -111,10 +105,9 @@ const expectHelp = (help: { readonly stdout: string }) => {
 
 const HOOK = join(root, "test/container/ProductionOnlyHook.ts")
 
-describe("the image's start command", () => {
-  it("runs on production dependencies alone: every module it loads is one npm ci --omit=dev installs", async () => {
-    expect(entrypoint().at(-1)).toBe("dist/src/main.js") // run here from its source, src/main.ts
-    // --help loads every command's modules: main.ts imports them all statically
+describe("the sources the bundle is made of", () => {
+  it("import production dependencies alone: every module the start command loads is one npm ci --omit=dev installs", async () => {
+    // --help loads every command's modules except the sandbox's, which `sandbox` loads when it runs
     expectHelp(await start(root, "src/main.ts", ["--import", HOOK], "--help"))
   }, 60_000)
 
@@ -127,61 +120,36 @@ describe("the image's start command", () => {
   }, 60_000)
 })
 
-/**
- * What CI can do short of building the image: the dependencies stage's own `npm ci --omit=dev` in a directory of
- * its own (from the npm cache; about 10 s of a quiet machine, several times that of a busy one, so only in CI or
- * with IMAGE_NPM_CI=1), the build stage's output, and the runtime stage's copies, then the entrypoint.
- */
-describe.runIf(process.env["CI"] === "true" || process.env["IMAGE_NPM_CI"] === "1")("the image's start command, from a production-only install", () => {
+describe("the image's start command, from the bundle alone", () => {
   let dir: string
-  let app: string
-
-  /** The build stage's output, transpiled file by file with the build's options (see the header). */
-  const transpile = (outDir: string): void => {
-    const config = ts.readConfigFile(join(root, "tsconfig.build.json"), ts.sys.readFile)
-    const parsed = ts.parseJsonConfigFileContent(config.config, ts.sys, root)
-    for (const file of parsed.fileNames) {
-      // every file is an ES module (package.json "type": "module"), which is what NodeNext emits for them
-      const compilerOptions = { ...parsed.options, noEmit: false, module: ts.ModuleKind.ESNext, moduleResolution: ts.ModuleResolutionKind.Bundler }
-      const output = ts.transpileModule(readFileSync(file, "utf8"), { compilerOptions, fileName: file })
-      const target = join(outDir, relative(root, file)).replace(/\.ts$/, ".js")
-      mkdirSync(dirname(target), { recursive: true })
-      writeFileSync(target, output.outputText)
-    }
-  }
+  let script: string
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), "image-"))
-    app = join(dir, "app")
-    const dependencies = join(dir, "dependencies")
-    mkdirSync(dependencies)
-    mkdirSync(app)
-    for (const file of ["package.json", "package-lock.json"]) cpSync(join(root, file), join(dependencies, file))
-    // the dependencies stage's own command; the npm cache makes it quick, and it reaches the registry if needed
-    const [command, ...args] = (runLines(stage("dependencies"))[0] ?? "").split(/\s+/)
-    const install = run(command ?? "npm", [...args, "--prefer-offline"], { cwd: dependencies, maxBuffer: 16 * 1024 * 1024 })
-    transpile(join(dir, "build", "dist"))
-    await install
-    // the runtime stage's copies
-    renameSync(join(dependencies, "node_modules"), join(app, "node_modules"))
-    cpSync(join(dir, "build", "dist", "src"), join(app, "dist", "src"), { recursive: true })
-    cpSync(join(root, "package.json"), join(app, "package.json"))
-    cpSync(join(root, "k8s"), join(app, "k8s"), { recursive: true })
-  }, 180_000)
+    script = await bundleApp(root, dir)
+  }, 120_000)
 
   afterAll(() => rm(dir, { recursive: true, force: true }), 120_000)
 
-  it("has production dependencies only", () => {
-    expect(process.versions.node.split(".")[0]).toBe("24")
-    for (const dev of ["typescript", "vitest", "fast-check", "kubernetes-models", "@effect/vitest"]) expect(existsSync(join(app, "node_modules", dev)), dev).toBe(false)
-    for (const dependency of ["effect", "@kubernetes/client-node", "@azure/arm-apimanagement"]) expect(existsSync(join(app, "node_modules", dependency))).toBe(true)
+  it("is the entrypoint, in an /app with no node_modules", () => {
+    expect(script).toBe(join(dir, entrypoint().at(-1) ?? ""))
+    expect(existsSync(join(dir, "node_modules"))).toBe(false)
+    // the sandbox is a chunk of its own, loaded only when `sandbox` runs
+    expect(readdirSync(join(dir, "dist")).filter((f) => f.startsWith("SandboxRun-") && f.endsWith(".js"))).toHaveLength(1)
   })
 
   it("prints --help with every command, its version, and the CRD it ships", async () => {
-    const script = entrypoint().at(-1) ?? ""
-    const [help, version, crd] = await Promise.all([start(app, script, [], "--help"), start(app, script, [], "version"), start(app, script, [], "crd")])
+    const [help, version, crd] = await Promise.all([start(dir, script, [], "--help"), start(dir, script, [], "version"), start(dir, script, [], "crd")])
     expectHelp(help)
     expect(version.stdout).toContain(VERSION)
     expect(crd.stdout.trimEnd()).toBe(readFileSync(join(root, "k8s/exposedapi-crd.yaml"), "utf8").trimEnd())
+  }, 60_000)
+
+  it("names the file at fault when a command fails, as from the sources", async () => {
+    const failed = await start(dir, script, [], "render", "-f", join(dir, "missing.yaml")).then(
+      () => "",
+      (error: unknown) => String(error)
+    )
+    expect(failed).toContain("missing.yaml")
   }, 60_000)
 })
