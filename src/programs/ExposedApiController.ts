@@ -81,7 +81,8 @@ const watchAll = (ref: ResourceRef, namespaces: ReadonlyArray<string>, onListed:
 /**
  * A secondary informer's events reduced to the keys they concern: every change, deletion included, maps to the
  * ExposedAPIs it affects; a relisting maps only what differs from what was seen before (the first listing maps
- * nothing: the ExposedAPI informer's own listing already brings every key).
+ * nothing: the ExposedAPI informer's own listing already brings every key). For an object that vanished between two
+ * listings, `keysOf` sees its metadata alone.
  */
 const keysOfChanges = (keysOf: (object: KubeObject) => Effect.Effect<ReadonlyArray<ObjectKey>>) =>
   <E, R>(events: Stream.Stream<InformerEvent, E, R>): Stream.Stream<ObjectKey, E, R> =>
@@ -89,9 +90,11 @@ const keysOfChanges = (keysOf: (object: KubeObject) => Effect.Effect<ReadonlyArr
       const seen = new Map<string, { readonly resourceVersion: string; readonly object: KubeObject }>()
       let listedBefore = false
       const idOf = (object: KubeObject) => `${object.metadata.namespace ?? ""}/${object.metadata.name}`
+      // keysOf reads metadata alone; keeping only that for 10,000 Ingresses and EndpointSlices saves their specs
+      const remembered = (object: KubeObject) => ({ resourceVersion: object.metadata.resourceVersion, object: { metadata: object.metadata } })
       const changed = (event: InformerEvent): ReadonlyArray<KubeObject> => {
         if (event._tag === "Upserted") {
-          seen.set(idOf(event.object), { resourceVersion: event.object.metadata.resourceVersion, object: event.object })
+          seen.set(idOf(event.object), remembered(event.object))
           return [event.object]
         }
         if (event._tag === "Deleted") {
@@ -102,7 +105,7 @@ const keysOfChanges = (keysOf: (object: KubeObject) => Effect.Effect<ReadonlyArr
         const differences = event.items.filter((o) => seen.get(idOf(o))?.resourceVersion !== o.metadata.resourceVersion)
         const vanished = [...seen.entries()].filter(([id]) => !present.has(id)).map(([, entry]) => entry.object)
         for (const id of [...seen.keys()]) if (!present.has(id)) seen.delete(id)
-        for (const o of event.items) seen.set(idOf(o), { resourceVersion: o.metadata.resourceVersion, object: o })
+        for (const o of event.items) seen.set(idOf(o), remembered(o))
         const first = !listedBefore
         listedBefore = true
         return first ? [] : [...differences, ...vanished]
