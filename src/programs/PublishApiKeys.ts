@@ -59,6 +59,14 @@ const productDefinition = ({ id: _id, ...definition }: ProductPlan) => definitio
 const ensureProduct = (api: ExposedApi, plan: ProductPlan, unchanged: boolean, gate: DriftGate) =>
   Effect.gen(function*() {
     const apim = yield* Apim
+    const inOrder = (yield* apim.getProduct(plan.id)).pipe(Option.exists((product) => productDrift(plan, product).length === 0))
+    // read again under the product's lock: another reconcile of the same Component may have just created it
+    return inOrder || (yield* apim.oneAtATime(`products/${plan.id}`)(writeProduct(api, plan, unchanged, gate)))
+  })
+
+const writeProduct = (api: ExposedApi, plan: ProductPlan, unchanged: boolean, gate: DriftGate) =>
+  Effect.gen(function*() {
+    const apim = yield* Apim
     const observed = yield* apim.getProduct(plan.id)
     const drifted = Option.match(observed, { onNone: () => [], onSome: (product) => productDrift(plan, product) })
     if (Option.isSome(observed) && drifted.length === 0) return true

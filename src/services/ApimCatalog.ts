@@ -1,5 +1,6 @@
 import type { ApiManagementClient, ProductContract, SubscriptionContract } from "@azure/arm-apimanagement"
 import { Effect, Option, Redacted } from "effect"
+import { type KeyedLock, makeKeyedLock } from "./KeyedLock.ts"
 import type { ApimError } from "./ApimErrors.ts"
 
 /**
@@ -77,6 +78,11 @@ export interface ApimCatalogApi {
   /** A tag already detached, or gone, counts as detached. */
   readonly detachTag: (apiId: string, tagId: string) => Effect.Effect<void, ApimError>
   readonly getPolicyFragment: (fragmentId: string) => Effect.Effect<Option.Option<PolicyFragmentState>, ApimError>
+  /**
+   * One reconcile at a time per shared entity (`tags/{id}`, `products/{id}`): the reconciles of a Component's APIs
+   * run together and would each create its product and tags; in turn, the later ones read what the first created.
+   */
+  readonly oneAtATime: KeyedLock
 }
 
 /** One SDK call, paced by the ARM budget and mapped to ApimError (the Apim service's own wrapper). */
@@ -202,6 +208,8 @@ export const makeCatalog = (client: ApiManagementClient, rg: string, svc: string
 
     detachTag: (apiId, tagId) =>
       goneIsDone(arm("tag.detachFromApi", `${apiId}/${tagId}`, (abortSignal) => client.tag.detachFromApi(rg, svc, apiId, tagId, { abortSignal }))),
+
+    oneAtATime: makeKeyedLock(),
 
     getPolicyFragment: (fragmentId) =>
       orNone(arm("policyFragment.get", fragmentId, (abortSignal) => client.policyFragment.get(rg, svc, fragmentId, { abortSignal }))).pipe(

@@ -68,4 +68,21 @@ describe("segment and Component as APIM tags, end to end", () => {
         expect(tagsOf(world, "watched")).toEqual(["oda-component-r1-productcatalogmanagement=component:r1-productcatalogmanagement"])
       })
     ))
+  it.live("creates a shared tag once when the APIs that carry it are published together", () =>
+    withOperator((world) =>
+      Effect.gen(function*() {
+        // slow tag calls, so the three reconciles overlap on the tags they share
+        world.azure.throttle.setLatency("tag.get", 150)
+        world.azure.throttle.setLatency("tag.put", 150)
+        const names = ["catalog", "ordering", "inventory"]
+        yield* Effect.forEach(names, (name) => createSample(world, "default", name, sampleSpec(world, name, `/${name}`)), { concurrency: "unbounded" })
+        yield* Effect.forEach(names, (name) => untilReady(world, "default", name), { concurrency: "unbounded" })
+        const tagPuts = world.azure.logs.arm.entries()
+          .filter((e) => e.method === "PUT" && /\/service\/[^/]+\/tags\/[^/]+$/.test(e.path))
+          .map((e) => e.path.slice(e.path.lastIndexOf("/") + 1))
+          .sort()
+        expect(tagPuts).toEqual(["oda-component-r1-productcatalogmanagement", "oda-segment-corefunction"])
+        for (const name of names) expect(tagsOf(world, name)).toHaveLength(2)
+      })
+    ))
 })
