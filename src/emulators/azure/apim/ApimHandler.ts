@@ -1,5 +1,6 @@
 import type { EmulatorRequest, EmulatorResponse, Handler } from "../Http.ts"
 import { ApimModel, type ApimModelOptions } from "./ApimModel.ts"
+import { listApisByTags } from "./ApisByTags.ts"
 import { apiBody, filterItems, listPage, operationBody, policyBody, tagLinkBody } from "./ArmBodies.ts"
 import type { ArmFailure } from "./ArmFailure.ts"
 import { isLocationPoll, parseArmRequest, type ApimRoute, type ServiceAddress } from "./ArmRoute.ts"
@@ -176,6 +177,8 @@ const route = async (model: ApimModel, request: EmulatorRequest, target: ApimRou
       return request.method === "GET" ? ok(model.serviceResource()) : methodNotAllowed(request)
     case "apis":
       return request.method === "GET" ? listApis(model, request) : methodNotAllowed(request)
+    case "apisByTags":
+      return listApisByTags(model, request)
     case "api":
       return api(model, request, target.apiId)
     case "apiPolicy":

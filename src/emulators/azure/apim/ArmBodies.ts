@@ -38,10 +38,18 @@ export const operationBody = (serviceId: string, apiName: string, operation: Imp
 export const tagLinkBody = (serviceId: string, apiName: string, tag: StoredEntity): JsonObject =>
   resource(`${serviceId}/apis/${apiName}/tags/${tag.name}`, tag.name, "Microsoft.ApiManagement/service/apis/tags", tag.properties)
 
+const walk = (value: Json | undefined, keys: ReadonlyArray<string>): Json | undefined =>
+  keys.reduce<Json | undefined>((current, key) => (isJsonObject(current) ? current[key] : undefined), value)
+
+/**
+ * `name` is the resource name and a bare field is a property, as APIM's filter tables list them. A path whose
+ * head names a nested object of the item (apisByTags' `api/isCurrent`, `tag/id`) is read from that object.
+ */
 const fieldOf = (item: JsonObject, path: string): Json | undefined => {
   if (path === "name") return item["name"]
-  const properties = isJsonObject(item["properties"]) ? item["properties"] : {}
-  return properties[path.replace(/^properties\//, "")]
+  const [head, ...rest] = path.split("/")
+  if (head !== undefined && head !== "properties" && rest.length > 0 && isJsonObject(item[head])) return walk(item[head], rest)
+  return walk(item["properties"], path.replace(/^properties\//, "").split("/"))
 }
 
 const literal = (text: string): Json | undefined => {

@@ -28,6 +28,7 @@ export const collectionNames: ReadonlyArray<CollectionName> = [
 export type ApimRoute =
   | { readonly kind: "service" }
   | { readonly kind: "apis" }
+  | { readonly kind: "apisByTags" }
   | { readonly kind: "api"; readonly apiId: string }
   | { readonly kind: "apiPolicies"; readonly apiId: string }
   | { readonly kind: "apiPolicy"; readonly apiId: string; readonly policyId: string }
@@ -76,6 +77,7 @@ const routeOf = (rest: ReadonlyArray<string>): ApimRoute => {
   const [head, id, ...tail] = rest
   if (head === undefined) return { kind: "service" }
   if (same(head, "apis")) return id === undefined ? { kind: "apis" } : apiRoute(id, tail)
+  if (same(head, "apisByTags")) return id === undefined ? { kind: "apisByTags" } : { kind: "unknown" }
   if (same(head, "tenant") && same(id, "operationResults") && tail.length === 1 && tail[0] !== undefined)
     return { kind: "operationResult", operationId: tail[0] }
   const collection = collectionOf(head)

@@ -59,6 +59,8 @@ const resourceOf = (route: ApimRoute, request: EmulatorRequest): string => {
       return `service.${verb}`
     case "apis":
       return listOrVerb("api")
+    case "apisByTags":
+      return verb === "get" ? "api.listByTags" : `apisByTags.${verb}`
     case "api":
       return request.method === "PUT" && isImport(request) ? "api.import" : `api.${verb}`
     case "apiPolicies":

@@ -10,6 +10,7 @@ describe("armOperationOf", () => {
     ["GET", P, "", "", "service.get", false],
     ["GET", `${P}/apis`, "", "", "api.list", false],
     ["GET", `${P}/apis/petstore`, "", "", "api.get", false],
+    ["GET", `${P}/apisByTags`, "", "includeNotTaggedApis=true&$top=2", "api.listByTags", false],
     ["HEAD", `${P}/APIS/petstore%3Brev%3D2`, "", "", "api.head", false],
     ["PUT", `${P}/apis/petstore`, '{"properties":{"displayName":"x","path":"p"}}', "", "api.put", true],
     ["PUT", `${P}/apis/petstore`, '{"properties":{"format":"openapi","value":"openapi: 3.0.1"}}', "", "api.import", true],
