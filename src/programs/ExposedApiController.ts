@@ -1,6 +1,7 @@
 import { Deferred, Duration, Effect, Queue, Ref, Schedule, Stream } from "effect"
 import { type ObjectKey, objectKey, splitKey } from "../domain/ApiIntent.ts"
 import { EXPOSED_API_LABEL, MANAGED_BY, MANAGED_BY_LABEL } from "../domain/Ingress.ts"
+import { Apim } from "../services/Apim.ts"
 import { informer, type InformerEvent } from "../services/Informer.ts"
 import { EndpointSlices, ExposedApis, Ingresses, type KubeObject, type ResourceRef } from "../services/KubeResources.ts"
 import { OperatorConfig } from "../services/OperatorConfig.ts"
@@ -145,6 +146,19 @@ export const exposedApiController = (options: ExposedApiControllerOptions = {}) 
       Effect.asVoid
     )
 
+    // the informers keep the index current from the start; keys reach the work queue only while taking
+    const taking = yield* Ref.make(options.startTaking === undefined)
+    // before many keys are checked at once (a resync, the first listing, taking over): their tags in one listing
+    const apim = yield* Apim
+    const prefetchTags = (keys: number) =>
+      apim.prefetchApiTags(keys).pipe(
+        Effect.catchAll((error) =>
+          Effect.logWarning("could not list the APIs' tags ahead of checking them; each API's are read on its own").pipe(
+            Effect.annotateLogs({ error: error.message })
+          )
+        )
+      )
+
     const exposedApis = watchAll(ExposedApis, settings.namespaces, listed).pipe(
       Stream.mapEffect((event) =>
         Ref.modify(index, (current): [ReadonlyArray<ObjectKey>, Index] => {
@@ -164,6 +178,7 @@ export const exposedApiController = (options: ExposedApiControllerOptions = {}) 
           return [[keyOf(event.object)], current]
         })
       ),
+      Stream.tap((keys) => Effect.flatMap(Ref.get(taking), (on) => (on ? prefetchTags(keys.length) : Effect.void))),
       Stream.flattenIterables
     )
 
@@ -186,6 +201,7 @@ export const exposedApiController = (options: ExposedApiControllerOptions = {}) 
     const resync = Stream.fromSchedule(Schedule.spaced(settings.resyncInterval)).pipe(
       Stream.mapEffect(() => Ref.get(index).pipe(Effect.map((current) => [...current.keys]))),
       Stream.tap((keys) => Effect.logDebug("resync").pipe(Effect.annotateLogs({ keys: keys.length }))),
+      Stream.tap((keys) => prefetchTags(keys.length)),
       Stream.flattenIterables
     )
 
@@ -193,8 +209,6 @@ export const exposedApiController = (options: ExposedApiControllerOptions = {}) 
       Stream.catchAll((error) => Stream.die(error)) // informers retry forever; a failure here is a bug
     )
 
-    // the informers keep the index current from the start; keys reach the work queue only while taking
-    const taking = yield* Ref.make(options.startTaking === undefined)
     const keys = yield* Queue.unbounded<ObjectKey>()
     const feed = Stream.runForEach(triggers, (key) => Effect.flatMap(Ref.get(taking), (on) => (on ? Queue.offer(keys, key) : Effect.void)))
 
@@ -210,7 +224,9 @@ export const exposedApiController = (options: ExposedApiControllerOptions = {}) 
       if (!start) return
       if (!(yield* Ref.getAndSet(taking, true))) {
         // taking first, then every known key: none is missed; one changing at this very moment may run twice
-        yield* Queue.offerAll(keys, (yield* Ref.get(index)).keys)
+        const known = (yield* Ref.get(index)).keys
+        yield* prefetchTags(known.size)
+        yield* Queue.offerAll(keys, known)
       }
       return yield* Controller.run({
         name: "exposedapi",

@@ -58,6 +58,8 @@ export interface ApimOptions {
   readonly sdkMaxRetries?: number
   /** The SDK's first retry delay (it doubles per retry); ARM's Retry-After wins when given. */
   readonly sdkRetryDelay?: Duration.Duration
+  /** How long tags prefetched for a resync may be used (default 10 minutes). */
+  readonly tagIndexMaxAge?: Duration.Duration
   /** How long a long-running operation is polled between attempts (the SDK's default is 2 s). */
   readonly pollIntervalMs?: number
 }
@@ -197,7 +199,7 @@ export const make = (credential: TokenCredential, options: ApimOptions): Effect.
         )
       )
 
-    return { service, getApi, putApi, deleteApi, getPolicy, putPolicy, ensureOpenIdProvider, ...makeCatalog(client, rg, svc, arm) }
+    return { service, getApi, putApi, deleteApi, getPolicy, putPolicy, ensureOpenIdProvider, ...makeCatalog(client, rg, svc, arm, options.tagIndexMaxAge ?? Duration.minutes(10)) }
   })
 
 export const layer = (credential: TokenCredential, options: ApimOptions): Layer.Layer<Apim> => Layer.scoped(Apim, make(credential, options))
@@ -218,7 +220,9 @@ export const layerFromConfig: Layer.Layer<Apim, never, OperatorConfig | AzureIde
       readBudget: settings.armBudget.reads,
       budgetMargin: settings.armBudget.margin,
       sdkMaxRetries: settings.armSdk.maxRetries,
-      sdkRetryDelay: settings.armSdk.retryDelay
+      sdkRetryDelay: settings.armSdk.retryDelay,
+      // a resync longer than its interval (or than a minute, for short test intervals) still uses what it listed
+      tagIndexMaxAge: Duration.max(settings.resyncInterval, Duration.minutes(1))
     })
   })
 )

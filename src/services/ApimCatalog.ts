@@ -1,5 +1,6 @@
 import type { ApiManagementClient, ProductContract, SubscriptionContract } from "@azure/arm-apimanagement"
-import { Effect, Option, Redacted } from "effect"
+import { type Duration, Effect, Option, Redacted } from "effect"
+import { type ApiTagRow, makeApiTagIndex } from "./ApiTagIndex.ts"
 import { type KeyedLock, makeKeyedLock } from "./KeyedLock.ts"
 import type { ApimError } from "./ApimErrors.ts"
 
@@ -73,7 +74,10 @@ export interface ApimCatalogApi {
   readonly subscriptionKeys: (sid: string) => Effect.Effect<SubscriptionKeys, ApimError>
   readonly getTag: (tagId: string) => Effect.Effect<Option.Option<TagState>, ApimError>
   readonly putTag: (tagId: string, displayName: string) => Effect.Effect<TagState, ApimError>
+  /** The API's tags: from the prefetched listing when it has them, else read. */
   readonly apiTags: (apiId: string) => Effect.Effect<ReadonlyArray<TagState>, ApimError>
+  /** Reads every API's tags in one listing, ahead of checking `expected` APIs (a resync); see ApiTagIndex. */
+  readonly prefetchApiTags: (expected: number) => Effect.Effect<void, ApimError>
   readonly assignTag: (apiId: string, tagId: string) => Effect.Effect<void, ApimError>
   /** A tag already detached, or gone, counts as detached. */
   readonly detachTag: (apiId: string, tagId: string) => Effect.Effect<void, ApimError>
@@ -103,7 +107,10 @@ const collect = async <A>(items: AsyncIterable<A>): Promise<ReadonlyArray<A>> =>
   return all
 }
 
-export const makeCatalog = (client: ApiManagementClient, rg: string, svc: string, arm: ArmCall): ApimCatalogApi => {
+/** The last segment of an ARM resource id (`…/apis/{id}` -> `{id}`). */
+const lastSegment = (id: string | undefined): string | undefined => id?.split("/").filter((s) => s !== "").at(-1)
+
+export const makeCatalog = (client: ApiManagementClient, rg: string, svc: string, arm: ArmCall, tagIndexMaxAge: Duration.Duration): ApimCatalogApi => {
   const toProduct = (p: ProductContract & { readonly eTag?: string | undefined }): ProductState => ({
     etag: p.eTag ?? "",
     displayName: p.displayName ?? "",
@@ -112,6 +119,18 @@ export const makeCatalog = (client: ApiManagementClient, rg: string, svc: string
     approvalRequired: p.approvalRequired ?? false,
     state: p.state === "published" ? "published" : "notPublished"
   })
+  // current revisions only: a revision's id carries ";rev=" and its tags are the API's own
+  const tagRows = arm("api.listByTags", svc, (abortSignal) => collect(client.api.listByTags(rg, svc, { includeNotTaggedApis: true, abortSignal }))).pipe(
+    Effect.map((items) =>
+      items.flatMap((item): ReadonlyArray<ApiTagRow> => {
+        const apiId = lastSegment(item.api?.id)
+        if (apiId === undefined || apiId.includes(";rev=")) return []
+        const tagId = lastSegment(item.tag?.id)
+        return [{ apiId, tag: tagId === undefined ? undefined : { id: tagId, displayName: item.tag?.name ?? "" } }]
+      })
+    )
+  )
+  const tagIndex = makeApiTagIndex(tagRows, tagIndexMaxAge)
 
   const toSubscription = (s: SubscriptionContract & { readonly eTag?: string | undefined }): SubscriptionState => ({
     etag: s.eTag ?? "",
@@ -197,17 +216,26 @@ export const makeCatalog = (client: ApiManagementClient, rg: string, svc: string
       ),
 
     apiTags: (apiId) =>
-      arm("tag.listByApi", apiId, (abortSignal) => collect(client.tag.listByApi(rg, svc, apiId, { abortSignal }))).pipe(
-        Effect.map((tags) => tags.flatMap((tag) => (tag.name === undefined ? [] : [{ id: tag.name, displayName: tag.displayName ?? "" }])))
-      ),
+      tagIndex.take(apiId).pipe(Effect.flatMap(Option.match({
+        onSome: Effect.succeed,
+        onNone: () =>
+          arm("tag.listByApi", apiId, (abortSignal) => collect(client.tag.listByApi(rg, svc, apiId, { abortSignal }))).pipe(
+            Effect.map((tags) => tags.flatMap((tag) => (tag.name === undefined ? [] : [{ id: tag.name, displayName: tag.displayName ?? "" }])))
+          )
+      }))),
+
+    prefetchApiTags: tagIndex.prefetch,
 
     assignTag: (apiId, tagId) =>
-      arm("tag.assignToApi", `${apiId}/${tagId}`, (abortSignal) => client.tag.assignToApi(rg, svc, apiId, tagId, { abortSignal })).pipe(
+      tagIndex.forget(apiId).pipe(
+        Effect.zipRight(arm("tag.assignToApi", `${apiId}/${tagId}`, (abortSignal) => client.tag.assignToApi(rg, svc, apiId, tagId, { abortSignal }))),
         Effect.asVoid
       ),
 
     detachTag: (apiId, tagId) =>
-      goneIsDone(arm("tag.detachFromApi", `${apiId}/${tagId}`, (abortSignal) => client.tag.detachFromApi(rg, svc, apiId, tagId, { abortSignal }))),
+      tagIndex.forget(apiId).pipe(
+        Effect.zipRight(goneIsDone(arm("tag.detachFromApi", `${apiId}/${tagId}`, (abortSignal) => client.tag.detachFromApi(rg, svc, apiId, tagId, { abortSignal }))))
+      ),
 
     oneAtATime: makeKeyedLock(),
 

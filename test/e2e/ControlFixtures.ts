@@ -49,3 +49,18 @@ export const oneResync = (world: World, resyncDone: Effect.Effect<boolean>) =>
 export const foreignPolicy =
   `<policies><inbound><base /><set-header name="X-Edited" exists-action="override"><value>by hand</value></set-header></inbound>` +
   `<backend><base /></backend><outbound><base /></outbound><on-error><base /></on-error></policies>`
+
+/** Waits until neither emulator has received a request for a few polls in a row. */
+export const quiescent = (world: World) => {
+  const requests = () => world.kube.log.entries().length + world.azure.logs.arm.entries().length
+  const idle = Effect.gen(function*() {
+    let last = requests()
+    for (let calm = 0; calm < 3;) {
+      yield* Effect.sleep("100 millis")
+      const now = requests()
+      calm = now === last ? calm + 1 : 0
+      last = now
+    }
+  })
+  return idle.pipe(Effect.timeout("10 seconds"), Effect.orDie)
+}

@@ -1,23 +1,8 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Fiber } from "effect"
 import { apimApiId } from "../../src/domain/ApiNaming.ts"
-import { armWrites, oneResync } from "./ControlFixtures.ts"
-import { createSample, eventually, makeWorld, sampleSpec, untilReady, withOperator, type World } from "./World.ts"
-
-/** Waits until neither emulator has received a request for a few polls in a row. */
-const quiescent = (world: World) => {
-  const requests = () => world.kube.log.entries().length + world.azure.logs.arm.entries().length
-  const idle = Effect.gen(function*() {
-    let last = requests()
-    for (let calm = 0; calm < 3;) {
-      yield* Effect.sleep("100 millis")
-      const now = requests()
-      calm = now === last ? calm + 1 : 0
-      last = now
-    }
-  })
-  return idle.pipe(Effect.timeout("10 seconds"), Effect.orDie)
-}
+import { armWrites, oneResync, quiescent } from "./ControlFixtures.ts"
+import { createSample, eventually, makeWorld, sampleSpec, untilReady, withOperator } from "./World.ts"
 
 describe("the operator at rest", () => {
   it.live("a resync of unchanged ExposedAPIs writes nothing anywhere and reads each API and policy once", () =>
