@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { parse as parseYaml } from "yaml"
+import { RUNTIME_ENV } from "./RuntimeEnv.ts"
 import { startBenchWorld } from "./BenchWorld.ts"
 import { makeMemoryProbe } from "./MemoryProbe.ts"
 import { startOperatorProcess, type OperatorProcess } from "./OperatorProcess.ts"
@@ -28,14 +29,21 @@ const restingRss = async (operator: OperatorProcess): Promise<number> => {
   return round(Math.min(...samples), 1)
 }
 
-/** NODE_OPTIONS as the shipped Deployment sets them (k8s/base/deployment.yaml), so memory is measured as deployed. */
-export const deploymentNodeOptions = (): string | undefined => {
+/**
+ * The runtime's own environment as the shipped Deployment sets it (k8s/base/deployment.yaml: NODE_OPTIONS, glibc's
+ * MALLOC_* tuning), so memory is measured as deployed.
+ */
+export const deploymentRuntimeEnv = (): Readonly<Record<string, string>> => {
   const manifest: unknown = parseYaml(readFileSync(new URL("../k8s/base/deployment.yaml", import.meta.url), "utf8"))
   const containers = at(manifest, "spec", "template", "spec", "containers")
   const env = Array.isArray(containers) ? at(containers[0], "env") : undefined
-  const found = Array.isArray(env) ? env.find((e) => at(e, "name") === "NODE_OPTIONS") : undefined
-  const value = at(found, "value")
-  return typeof value === "string" ? value : undefined
+  return Object.fromEntries(
+    (Array.isArray(env) ? env : []).flatMap((e) => {
+      const name = at(e, "name")
+      const value = at(e, "value")
+      return typeof name === "string" && RUNTIME_ENV.has(name) && typeof value === "string" ? [[name, value]] : []
+    })
+  )
 }
 
 const at = (value: unknown, ...keys: ReadonlyArray<string>): unknown =>
@@ -47,7 +55,8 @@ const at = (value: unknown, ...keys: ReadonlyArray<string>): unknown =>
  * Deployment's NODE_OPTIONS unless `NODE_OPTIONS` is set.
  */
 export const runMemory = async (options: MemoryOptions) => {
-  const nodeOptions = options.settings["NODE_OPTIONS"] ?? deploymentNodeOptions()
+  const runtimeEnv = deploymentRuntimeEnv()
+  const nodeOptions = options.settings["NODE_OPTIONS"] ?? runtimeEnv["NODE_OPTIONS"]
   const world = await startBenchWorld({ throttle: false })
   const tracker = trackReady(world.kube)
   const probeDir = mkdtempSync(join(tmpdir(), "oda-bench-memory-"))
@@ -56,6 +65,7 @@ export const runMemory = async (options: MemoryOptions) => {
     world.operatorEnvironment({
       ...unthrottledBudget,
       RESYNC_INTERVAL: "1 hour",
+      ...runtimeEnv,
       ...options.settings,
       NODE_OPTIONS: probe.nodeOptions(nodeOptions)
     }),
@@ -93,6 +103,7 @@ export const runMemory = async (options: MemoryOptions) => {
       peakRssMb: round(Math.max(peakSmall, operator.peakRssMb()), 1),
       sizes: { small: options.small, large: options.large },
       nodeOptions: nodeOptions ?? "(none)",
+      runtimeEnv: { ...runtimeEnv, ...(nodeOptions === undefined ? {} : { NODE_OPTIONS: nodeOptions }) },
       unexpectedExits: operator.unexpectedExits().length
     }
   } finally {

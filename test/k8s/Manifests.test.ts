@@ -8,6 +8,7 @@ import { logFormat, probeAddress, shutdownGracePeriod } from "../../src/services
 import { documentedSettings } from "../../src/services/Settings.ts"
 import { VERSION } from "../../src/Version.ts"
 import { at, K8S_DIR, k8sPath, kubectlKustomize, objectId, renderKustomization } from "./Kustomize.ts"
+import { RUNTIME_ENV } from "../../bench/RuntimeEnv.ts"
 import { officialSchemaProblems } from "./OfficialSchemas.ts"
 
 /**
@@ -167,7 +168,7 @@ describe("the Deployment", () => {
       const exists = clusterWide.some((o) => o["kind"] === "ConfigMap" && at(o, "metadata", "name") === source["name"])
       expect(exists || source["optional"] === true, `ConfigMap ${String(source["name"])}`).toBe(true)
     }
-    const env = listAt(container, "env").map((e) => String(e["name"])).filter((name) => name !== "NODE_OPTIONS")
+    const env = listAt(container, "env").map((e) => String(e["name"])).filter((name) => !RUNTIME_ENV.has(name))
     expect([...names, ...env].filter((name) => !known.has(name))).toEqual([])
     expect(names).toContain("WATCH_NAMESPACES")
     // production choices: logs for collectors, traffic to implementations only through the gateway
