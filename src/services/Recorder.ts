@@ -1,4 +1,4 @@
-import { Clock, Context, Effect, Layer, Option, Ref } from "effect"
+import { Clock, Context, Effect, Layer, Option } from "effect"
 import { hostname } from "node:os"
 import { Events } from "./KubeResources.ts"
 import { Kubernetes } from "./Kubernetes.ts"
@@ -49,20 +49,21 @@ interface Seen {
 export const make = (instance: string = hostname()): Effect.Effect<RecorderApi, never, Kubernetes> =>
   Effect.gen(function*() {
     const kube = yield* Kubernetes
-    const seen = yield* Ref.make(new Map<string, Seen>())
+    // mutated only inside synchronous steps; a copy per Event would cost a 5,000-entry Map each time
+    const seen = new Map<string, Seen>()
 
     const record: RecorderApi["record"] = (subject, event) =>
       Effect.gen(function*() {
         const now = yield* Clock.currentTimeMillis
         const key = [subject.uid, event.type, event.reason, event.note].join("\u0000")
-        const previous = Option.fromNullable((yield* Ref.get(seen)).get(key)).pipe(Option.filter((s) => now - s.firstMs < SERIES_WINDOW_MS))
+        const previous = Option.fromNullable(seen.get(key)).pipe(Option.filter((s) => now - s.firstMs < SERIES_WINDOW_MS))
         if (Option.isSome(previous)) {
           const count = previous.value.count + 1
           yield* kube.patch(Events, previous.value.namespace, previous.value.name, {
             type: "merge",
             body: { series: { count, lastObservedTime: microTime(now) } }
           })
-          yield* Ref.update(seen, (m) => new Map(m).set(key, { ...previous.value, count }))
+          seen.set(key, { ...previous.value, count })
           return
         }
         const created = yield* kube.create(Events, subject.namespace, {
@@ -78,14 +79,11 @@ export const make = (instance: string = hostname()): Effect.Effect<RecorderApi, 
           reportingInstance: instance.slice(0, 128),
           regarding: { apiVersion: subject.apiVersion, kind: subject.kind, namespace: subject.namespace, name: subject.name, uid: subject.uid }
         })
-        yield* Ref.update(seen, (m) => {
-          const next = new Map(m)
-          if (next.size >= REMEMBERED) {
-            const oldest = next.keys().next()
-            if (oldest.done !== true) next.delete(oldest.value)
-          }
-          return next.set(key, { name: created.metadata.name, namespace: subject.namespace, count: 1, firstMs: now })
-        })
+        if (seen.size >= REMEMBERED) {
+          const oldest = seen.keys().next()
+          if (oldest.done !== true) seen.delete(oldest.value)
+        }
+        seen.set(key, { name: created.metadata.name, namespace: subject.namespace, count: 1, firstMs: now })
       }).pipe(
         // an Event that cannot be written must never fail the reconcile that reports it
         Effect.catchAll((error) => Effect.logWarning("could not record an Event", error)),
