@@ -79,11 +79,26 @@ const watchAll = (ref: ResourceRef, namespaces: ReadonlyArray<string>, onListed:
       { concurrency: "unbounded" }
     )
 
+/** An object reduced to what says which ExposedAPIs it concerns: name, namespace and labels. */
+const identityOf = (object: KubeObject): KubeObject => ({
+  metadata: {
+    name: object.metadata.name,
+    ...(object.metadata.namespace === undefined ? {} : { namespace: object.metadata.namespace }),
+    labels: object.metadata.labels,
+    uid: "",
+    resourceVersion: "",
+    generation: 0,
+    annotations: {},
+    finalizers: [],
+    ownerReferences: []
+  }
+})
+
 /**
  * A secondary informer's events reduced to the keys they concern: every change, deletion included, maps to the
  * ExposedAPIs it affects; a relisting maps only what differs from what was seen before (the first listing maps
  * nothing: the ExposedAPI informer's own listing already brings every key). For an object that vanished between two
- * listings, `keysOf` sees its metadata alone.
+ * listings, `keysOf` sees its name, namespace and labels alone.
  */
 const keysOfChanges = (keysOf: (object: KubeObject) => Effect.Effect<ReadonlyArray<ObjectKey>>) =>
   <E, R>(events: Stream.Stream<InformerEvent, E, R>): Stream.Stream<ObjectKey, E, R> =>
@@ -91,8 +106,8 @@ const keysOfChanges = (keysOf: (object: KubeObject) => Effect.Effect<ReadonlyArr
       const seen = new Map<string, { readonly resourceVersion: string; readonly object: KubeObject }>()
       let listedBefore = false
       const idOf = (object: KubeObject) => `${object.metadata.namespace ?? ""}/${object.metadata.name}`
-      // keysOf reads metadata alone; keeping only that for 10,000 Ingresses and EndpointSlices saves their specs
-      const remembered = (object: KubeObject) => ({ resourceVersion: object.metadata.resourceVersion, object: { metadata: object.metadata } })
+      // keysOf reads names and labels alone: for 10,000 Ingresses and EndpointSlices, that is all worth keeping
+      const remembered = (object: KubeObject) => ({ resourceVersion: object.metadata.resourceVersion, object: identityOf(object) })
       const changed = (event: InformerEvent): ReadonlyArray<KubeObject> => {
         if (event._tag === "Upserted") {
           seen.set(idOf(event.object), remembered(event.object))
