@@ -39,9 +39,13 @@ export const bundledPackages = (metafile: Metafile): ReadonlySet<string> =>
 
 /** Packages the lock file installs only for development (`npm ci --omit=dev` leaves them out). */
 export const developmentPackages = (root: string): ReadonlySet<string> => {
-  const lock: { readonly packages?: Record<string, { readonly dev?: boolean }> } = JSON.parse(readFileSync(join(root, "package-lock.json"), "utf8"))
+  const lock: unknown = JSON.parse(readFileSync(join(root, "package-lock.json"), "utf8"))
+  const packages: unknown = typeof lock === "object" && lock !== null ? Reflect.get(lock, "packages") : undefined
+  const isDev = (entry: unknown) => typeof entry === "object" && entry !== null && Reflect.get(entry, "dev") === true
   return new Set(
-    Object.entries(lock.packages ?? {}).flatMap(([path, entry]) => (entry.dev === true ? [path.slice(path.lastIndexOf("node_modules/") + "node_modules/".length)] : []))
+    Object.entries(typeof packages === "object" && packages !== null ? packages : {}).flatMap(([path, entry]) =>
+      isDev(entry) ? [path.slice(path.lastIndexOf("node_modules/") + "node_modules/".length)] : []
+    )
   )
 }
 
