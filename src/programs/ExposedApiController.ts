@@ -79,49 +79,40 @@ const watchAll = (ref: ResourceRef, namespaces: ReadonlyArray<string>, onListed:
       { concurrency: "unbounded" }
     )
 
-/** An object reduced to what says which ExposedAPIs it concerns: name, namespace and labels. */
-const identityOf = (object: KubeObject): KubeObject => ({
-  metadata: {
-    name: object.metadata.name,
-    ...(object.metadata.namespace === undefined ? {} : { namespace: object.metadata.namespace }),
-    labels: object.metadata.labels,
-    uid: "",
-    resourceVersion: "",
-    generation: 0,
-    annotations: {},
-    finalizers: [],
-    ownerReferences: []
-  }
-})
+/** What says which ExposedAPIs an Ingress or EndpointSlice concerns: its namespace and labels. */
+type Labelled = Pick<KubeObject["metadata"], "namespace" | "labels">
 
 /**
  * A secondary informer's events reduced to the keys they concern: every change, deletion included, maps to the
  * ExposedAPIs it affects; a relisting maps only what differs from what was seen before (the first listing maps
- * nothing: the ExposedAPI informer's own listing already brings every key). For an object that vanished between two
- * listings, `keysOf` sees its name, namespace and labels alone.
+ * nothing: the ExposedAPI informer's own listing already brings every key). Only namespace and labels are kept of
+ * what was seen (for 10,000 Ingresses and EndpointSlices, that is all worth keeping), for objects that vanish
+ * between two listings.
  */
-const keysOfChanges = (keysOf: (object: KubeObject) => Effect.Effect<ReadonlyArray<ObjectKey>>) =>
+const keysOfChanges = (keysOf: (object: Labelled) => Effect.Effect<ReadonlyArray<ObjectKey>>) =>
   <E, R>(events: Stream.Stream<InformerEvent, E, R>): Stream.Stream<ObjectKey, E, R> =>
     Stream.unwrap(Effect.sync(() => {
-      const seen = new Map<string, { readonly resourceVersion: string; readonly object: KubeObject }>()
+      const seen = new Map<string, { readonly resourceVersion: string; readonly labelled: Labelled }>()
       let listedBefore = false
       const idOf = (object: KubeObject) => `${object.metadata.namespace ?? ""}/${object.metadata.name}`
-      // keysOf reads names and labels alone: for 10,000 Ingresses and EndpointSlices, that is all worth keeping
-      const remembered = (object: KubeObject) => ({ resourceVersion: object.metadata.resourceVersion, object: identityOf(object) })
-      const changed = (event: InformerEvent): ReadonlyArray<KubeObject> => {
+      const remember = (object: KubeObject) => {
+        const { labels, namespace, resourceVersion } = object.metadata
+        seen.set(idOf(object), { resourceVersion, labelled: { labels, ...(namespace === undefined ? {} : { namespace }) } })
+      }
+      const changed = (event: InformerEvent): ReadonlyArray<Labelled> => {
         if (event._tag === "Upserted") {
-          seen.set(idOf(event.object), remembered(event.object))
-          return [event.object]
+          remember(event.object)
+          return [event.object.metadata]
         }
         if (event._tag === "Deleted") {
           seen.delete(idOf(event.object))
-          return [event.object]
+          return [event.object.metadata]
         }
         const present = new Set(event.items.map(idOf))
-        const differences = event.items.filter((o) => seen.get(idOf(o))?.resourceVersion !== o.metadata.resourceVersion)
-        const vanished = [...seen.entries()].filter(([id]) => !present.has(id)).map(([, entry]) => entry.object)
+        const differences = event.items.filter((o) => seen.get(idOf(o))?.resourceVersion !== o.metadata.resourceVersion).map((o) => o.metadata)
+        const vanished = [...seen.entries()].filter(([id]) => !present.has(id)).map(([, entry]) => entry.labelled)
         for (const id of [...seen.keys()]) if (!present.has(id)) seen.delete(id)
-        for (const o of event.items) seen.set(idOf(o), remembered(o))
+        for (const o of event.items) remember(o)
         const first = !listedBefore
         listedBefore = true
         return first ? [] : [...differences, ...vanished]
@@ -199,15 +190,15 @@ export const exposedApiController = (options: ExposedApiControllerOptions = {}) 
 
     const ingresses = watchAll(Ingresses, settings.namespaces, listed, `${MANAGED_BY_LABEL}=${MANAGED_BY}`).pipe(
       keysOfChanges((ingress) => {
-        const owner = ingress.metadata.labels[EXPOSED_API_LABEL]
-        return Effect.succeed(owner === undefined ? [] : [objectKey(ingress.metadata.namespace ?? "", owner)])
+        const owner = ingress.labels[EXPOSED_API_LABEL]
+        return Effect.succeed(owner === undefined ? [] : [objectKey(ingress.namespace ?? "", owner)])
       })
     )
 
     const endpointSlices = watchAll(EndpointSlices, settings.namespaces, listed, "kubernetes.io/service-name").pipe(
       keysOfChanges((slice) =>
         Ref.get(index).pipe(Effect.map((current) => {
-          const service = `${slice.metadata.namespace ?? ""}/${slice.metadata.labels["kubernetes.io/service-name"] ?? ""}`
+          const service = `${slice.namespace ?? ""}/${slice.labels["kubernetes.io/service-name"] ?? ""}`
           return [...(current.byService.get(service) ?? [])]
         }))
       )
