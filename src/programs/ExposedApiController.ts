@@ -11,54 +11,54 @@ import { reconcileExposedApi } from "./ReconcileExposedApi.ts"
 /** Per-key backoff for transient failures: 1 s doubling to 5 minutes, jittered. */
 export const reconcileBackoff: Controller.Backoff = { base: Duration.seconds(1), max: Duration.minutes(5) }
 
-const keyOf = (object: KubeObject): ObjectKey => objectKey(object.metadata.namespace ?? "", object.metadata.name)
-
-/** What the controller remembers of each ExposedAPI: its resourceVersion, and which Service implements it. */
-interface Index {
-  readonly keys: Set<ObjectKey>
-  readonly versions: Map<ObjectKey, string>
-  /** "namespace/service" -> the ExposedAPIs it implements. */
-  readonly byService: Map<string, Set<ObjectKey>>
-  readonly serviceOf: Map<ObjectKey, string>
-  /** The ODA Component each ExposedAPI belongs to (its componentName label), for the reconcile's logs. */
-  readonly componentOf: Map<ObjectKey, string>
-}
-
 const COMPONENT_LABEL = "oda.tmforum.org/componentName"
 
-const implementationOf = (object: KubeObject): string | undefined => {
+/** What the controller remembers of an ExposedAPI. */
+interface Known {
+  readonly key: ObjectKey
+  readonly resourceVersion: string
+  /** "namespace/service" of the Service that implements it. */
+  readonly service: string | undefined
+  /** The ODA Component it belongs to (its componentName label), for the reconcile's logs. */
+  readonly component: string
+}
+
+const knownOf = (object: KubeObject): Known => {
+  const namespace = object.metadata.namespace ?? ""
   const spec = object["spec"]
   const implementation = typeof spec === "object" && spec !== null ? Reflect.get(spec, "implementation") : undefined
-  return typeof implementation === "string" ? `${object.metadata.namespace ?? ""}/${implementation}` : undefined
+  return {
+    key: objectKey(namespace, object.metadata.name),
+    resourceVersion: object.metadata.resourceVersion,
+    service: typeof implementation === "string" ? `${namespace}/${implementation}` : undefined,
+    component: object.metadata.labels[COMPONENT_LABEL] ?? ""
+  }
+}
+
+/** Every known ExposedAPI, and which of them each Service implements ("namespace/service" -> keys). */
+interface Index {
+  readonly known: Map<ObjectKey, Known>
+  readonly byService: Map<string, ReadonlyArray<ObjectKey>>
 }
 
 const forget = (index: Index, key: ObjectKey): void => {
-  const service = index.serviceOf.get(key)
-  if (service !== undefined) index.byService.get(service)?.delete(key)
-  index.serviceOf.delete(key)
-  index.componentOf.delete(key)
-  index.keys.delete(key)
-  index.versions.delete(key)
+  const service = index.known.get(key)?.service
+  index.known.delete(key)
+  if (service === undefined) return
+  const others = (index.byService.get(service) ?? []).filter((k) => k !== key)
+  if (others.length === 0) index.byService.delete(service)
+  else index.byService.set(service, others)
 }
 
-const remember = (index: Index, object: KubeObject): void => {
-  const key = keyOf(object)
-  forget(index, key)
-  index.keys.add(key)
-  index.versions.set(key, object.metadata.resourceVersion)
-  const component = object.metadata.labels[COMPONENT_LABEL]
-  if (component !== undefined) index.componentOf.set(key, component)
-  const service = implementationOf(object)
-  if (service === undefined) return
-  index.serviceOf.set(key, service)
-  const keys = index.byService.get(service) ?? new Set<ObjectKey>()
-  keys.add(key)
-  index.byService.set(service, keys)
+const remember = (index: Index, known: Known): void => {
+  forget(index, known.key)
+  index.known.set(known.key, known)
+  if (known.service !== undefined) index.byService.set(known.service, [...(index.byService.get(known.service) ?? []), known.key])
 }
 
 /** Runs `onFirst` when the informer's first listing arrives: from then on its cache is synced. */
 const onFirstListing = (onFirst: Effect.Effect<void>) =>
-  <E, R>(events: Stream.Stream<InformerEvent, E, R>): Stream.Stream<InformerEvent, E, R> =>
+  <A, E, R>(events: Stream.Stream<InformerEvent<A>, E, R>): Stream.Stream<InformerEvent<A>, E, R> =>
     Stream.unwrap(Effect.sync(() => {
       let listed = false
       return events.pipe(
@@ -71,54 +71,79 @@ const onFirstListing = (onFirst: Effect.Effect<void>) =>
     }))
 
 /** One informer per watched namespace (all namespaces when none is configured), merged. */
-const watchAll = (ref: ResourceRef, namespaces: ReadonlyArray<string>, onListed: Effect.Effect<void>, labelSelector?: string) =>
+const watchAll = <A>(
+  ref: ResourceRef,
+  project: (object: KubeObject) => A,
+  namespaces: ReadonlyArray<string>,
+  onListed: Effect.Effect<void>,
+  labelSelector?: string
+) =>
   namespaces.length === 0
-    ? informer(ref, { labelSelector }).pipe(onFirstListing(onListed))
+    ? informer(ref, project, { labelSelector }).pipe(onFirstListing(onListed))
     : Stream.mergeAll(
-      namespaces.map((namespace) => informer(ref, { namespace, labelSelector }).pipe(onFirstListing(onListed))),
+      namespaces.map((namespace) => informer(ref, project, { namespace, labelSelector }).pipe(onFirstListing(onListed))),
       { concurrency: "unbounded" }
     )
 
-/** What says which ExposedAPIs an Ingress or EndpointSlice concerns: its namespace and labels. */
-type Labelled = Pick<KubeObject["metadata"], "namespace" | "labels">
+/** What the controller keeps of an Ingress or EndpointSlice: which object, which version, and what it concerns. */
+interface Dependent<C> {
+  readonly id: string
+  readonly resourceVersion: string
+  readonly concerns: C | undefined
+}
+
+const dependentOf = <C>(concerns: (object: KubeObject, namespace: string) => C | undefined) => (object: KubeObject): Dependent<C> => {
+  const namespace = object.metadata.namespace ?? ""
+  return { id: `${namespace}/${object.metadata.name}`, resourceVersion: object.metadata.resourceVersion, concerns: concerns(object, namespace) }
+}
+
+/** An Ingress of ours concerns the ExposedAPI named in its label. */
+const ingressDependent = dependentOf((ingress, namespace) => {
+  const owner = ingress.metadata.labels[EXPOSED_API_LABEL]
+  return owner === undefined ? undefined : objectKey(namespace, owner)
+})
+
+/** An EndpointSlice concerns the ExposedAPIs its Service implements ("namespace/service"). */
+const endpointSliceDependent = dependentOf((slice, namespace) => {
+  const service = slice.metadata.labels["kubernetes.io/service-name"]
+  return service === undefined ? undefined : `${namespace}/${service}`
+})
 
 /**
  * A secondary informer's events reduced to the keys they concern: every change, deletion included, maps to the
  * ExposedAPIs it affects; a relisting maps only what differs from what was seen before (the first listing maps
- * nothing: the ExposedAPI informer's own listing already brings every key). Only namespace and labels are kept of
- * what was seen (for 10,000 Ingresses and EndpointSlices, that is all worth keeping), for objects that vanish
- * between two listings.
+ * nothing: the ExposedAPI informer's own listing already brings every key). What was seen is remembered for
+ * objects that vanish between two listings.
  */
-const keysOfChanges = (keysOf: (object: Labelled) => Effect.Effect<ReadonlyArray<ObjectKey>>) =>
-  <E, R>(events: Stream.Stream<InformerEvent, E, R>): Stream.Stream<ObjectKey, E, R> =>
+const keysOfChanges = <C>(keysOf: (concerns: C) => Effect.Effect<ReadonlyArray<ObjectKey>>) =>
+  <E, R>(events: Stream.Stream<InformerEvent<Dependent<C>>, E, R>): Stream.Stream<ObjectKey, E, R> =>
     Stream.unwrap(Effect.sync(() => {
-      const seen = new Map<string, { readonly resourceVersion: string; readonly labelled: Labelled }>()
+      const seen = new Map<string, Dependent<C>>()
       let listedBefore = false
-      const idOf = (object: KubeObject) => `${object.metadata.namespace ?? ""}/${object.metadata.name}`
-      const remember = (object: KubeObject) => {
-        const { labels, namespace, resourceVersion } = object.metadata
-        seen.set(idOf(object), { resourceVersion, labelled: { labels, ...(namespace === undefined ? {} : { namespace }) } })
-      }
-      const changed = (event: InformerEvent): ReadonlyArray<Labelled> => {
+      const changed = (event: InformerEvent<Dependent<C>>): ReadonlyArray<Dependent<C>> => {
         if (event._tag === "Upserted") {
-          remember(event.object)
-          return [event.object.metadata]
+          seen.set(event.object.id, event.object)
+          return [event.object]
         }
         if (event._tag === "Deleted") {
-          seen.delete(idOf(event.object))
-          return [event.object.metadata]
+          seen.delete(event.object.id)
+          return [event.object]
         }
-        const present = new Set(event.items.map(idOf))
-        const differences = event.items.filter((o) => seen.get(idOf(o))?.resourceVersion !== o.metadata.resourceVersion).map((o) => o.metadata)
-        const vanished = [...seen.entries()].filter(([id]) => !present.has(id)).map(([, entry]) => entry.labelled)
-        for (const id of [...seen.keys()]) if (!present.has(id)) seen.delete(id)
-        for (const o of event.items) remember(o)
+        const present = new Set(event.items.map((o) => o.id))
+        const differences = event.items.filter((o) => seen.get(o.id)?.resourceVersion !== o.resourceVersion)
+        const vanished = [...seen.values()].filter((o) => !present.has(o.id))
+        for (const o of vanished) seen.delete(o.id)
+        for (const o of event.items) seen.set(o.id, o)
         const first = !listedBefore
         listedBefore = true
         return first ? [] : [...differences, ...vanished]
       }
       return events.pipe(
-        Stream.mapEffect((event) => Effect.forEach(changed(event), keysOf).pipe(Effect.map((keys) => keys.flat()))),
+        Stream.mapEffect((event) =>
+          Effect.forEach(changed(event), (o) => (o.concerns === undefined ? Effect.succeed([]) : keysOf(o.concerns))).pipe(
+            Effect.map((keys) => keys.flat())
+          )
+        ),
         Stream.flattenIterables
       )
     }))
@@ -144,7 +169,7 @@ export interface ExposedApiControllerOptions {
 export const exposedApiController = (options: ExposedApiControllerOptions = {}) =>
   Effect.gen(function*() {
     const settings = yield* OperatorConfig
-    const index = yield* Ref.make<Index>({ keys: new Set(), versions: new Map(), byService: new Map(), serviceOf: new Map(), componentOf: new Map() })
+    const index = yield* Ref.make<Index>({ known: new Map(), byService: new Map() })
     const informers = 3 * Math.max(1, settings.namespaces.length)
     const unlisted = yield* Ref.make(informers)
     const listed = Ref.updateAndGet(unlisted, (n) => n - 1).pipe(
@@ -165,47 +190,39 @@ export const exposedApiController = (options: ExposedApiControllerOptions = {}) 
         )
       )
 
-    const exposedApis = watchAll(ExposedApis, settings.namespaces, listed).pipe(
+    const exposedApis = watchAll(ExposedApis, knownOf, settings.namespaces, listed).pipe(
       Stream.mapEffect((event) =>
         Ref.modify(index, (current): [ReadonlyArray<ObjectKey>, Index] => {
           if (event._tag === "Listed") {
             // a listing is the whole truth: the first brings every key, a relisting only what changed meanwhile
             // (keys that vanished included: their deletion may have finished while we were not watching)
-            const first = current.versions.size === 0
-            const present = new Set(event.items.map(keyOf))
-            const gone = [...current.keys].filter((k) => !present.has(k))
-            const changed = event.items.filter((o) => first || current.versions.get(keyOf(o)) !== o.metadata.resourceVersion)
+            const first = current.known.size === 0
+            const present = new Set(event.items.map((known) => known.key))
+            const gone = [...current.known.keys()].filter((k) => !present.has(k))
+            const changed = event.items.filter((known) => first || current.known.get(known.key)?.resourceVersion !== known.resourceVersion)
             for (const key of gone) forget(current, key)
-            for (const object of event.items) remember(current, object)
-            return [[...changed.map(keyOf), ...gone], current]
+            for (const known of event.items) remember(current, known)
+            return [[...changed.map((known) => known.key), ...gone], current]
           }
-          if (event._tag === "Deleted") forget(current, keyOf(event.object))
+          if (event._tag === "Deleted") forget(current, event.object.key)
           else remember(current, event.object)
-          return [[keyOf(event.object)], current]
+          return [[event.object.key], current]
         })
       ),
       Stream.tap((keys) => Effect.flatMap(Ref.get(taking), (on) => (on ? prefetchTags(keys.length) : Effect.void))),
       Stream.flattenIterables
     )
 
-    const ingresses = watchAll(Ingresses, settings.namespaces, listed, `${MANAGED_BY_LABEL}=${MANAGED_BY}`).pipe(
-      keysOfChanges((ingress) => {
-        const owner = ingress.labels[EXPOSED_API_LABEL]
-        return Effect.succeed(owner === undefined ? [] : [objectKey(ingress.namespace ?? "", owner)])
-      })
+    const ingresses = watchAll(Ingresses, ingressDependent, settings.namespaces, listed, `${MANAGED_BY_LABEL}=${MANAGED_BY}`).pipe(
+      keysOfChanges((owner) => Effect.succeed([owner]))
     )
 
-    const endpointSlices = watchAll(EndpointSlices, settings.namespaces, listed, "kubernetes.io/service-name").pipe(
-      keysOfChanges((slice) =>
-        Ref.get(index).pipe(Effect.map((current) => {
-          const service = `${slice.namespace ?? ""}/${slice.labels["kubernetes.io/service-name"] ?? ""}`
-          return [...(current.byService.get(service) ?? [])]
-        }))
-      )
+    const endpointSlices = watchAll(EndpointSlices, endpointSliceDependent, settings.namespaces, listed, "kubernetes.io/service-name").pipe(
+      keysOfChanges((service) => Ref.get(index).pipe(Effect.map((current) => current.byService.get(service) ?? [])))
     )
 
     const resync = Stream.fromSchedule(Schedule.spaced(settings.resyncInterval)).pipe(
-      Stream.mapEffect(() => Ref.get(index).pipe(Effect.map((current) => [...current.keys]))),
+      Stream.mapEffect(() => Ref.get(index).pipe(Effect.map((current) => [...current.known.keys()]))),
       Stream.tap((keys) => Effect.logDebug("resync").pipe(Effect.annotateLogs({ keys: keys.length }))),
       Stream.tap((keys) => prefetchTags(keys.length)),
       Stream.flattenIterables
@@ -221,7 +238,7 @@ export const exposedApiController = (options: ExposedApiControllerOptions = {}) 
     const reconcile = (key: ObjectKey) =>
       Effect.flatMap(Ref.get(index), (current) => {
         const { name, namespace } = splitKey(key)
-        return reconcileExposedApi(key).pipe(Effect.annotateLogs({ namespace, name, component: current.componentOf.get(key) ?? "" }))
+        return reconcileExposedApi(key).pipe(Effect.annotateLogs({ namespace, name, component: current.known.get(key)?.component ?? "" }))
       })
 
     const work = Effect.gen(function*() {
@@ -230,9 +247,9 @@ export const exposedApiController = (options: ExposedApiControllerOptions = {}) 
       if (!start) return
       if (!(yield* Ref.getAndSet(taking, true))) {
         // taking first, then every known key: none is missed; one changing at this very moment may run twice
-        const known = (yield* Ref.get(index)).keys
+        const known = (yield* Ref.get(index)).known
         yield* prefetchTags(known.size)
-        yield* Queue.offerAll(keys, known)
+        yield* Queue.offerAll(keys, known.keys())
       }
       return yield* Controller.run({
         name: "exposedapi",

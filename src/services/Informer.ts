@@ -2,11 +2,11 @@ import { Duration, Effect, Option, Ref, Schedule, Stream } from "effect"
 import type { KubeError, KubeObject, ListOptions, ResourceRef } from "./KubeResources.ts"
 import { Kubernetes } from "./Kubernetes.ts"
 
-/** What an informer tells its consumer: a full listing (the new truth), then changes. */
-export type InformerEvent =
-  | { readonly _tag: "Listed"; readonly items: ReadonlyArray<KubeObject> }
-  | { readonly _tag: "Upserted"; readonly object: KubeObject }
-  | { readonly _tag: "Deleted"; readonly object: KubeObject }
+/** What an informer tells its consumer: a full listing (the new truth), then changes; each object as projected. */
+export type InformerEvent<A = KubeObject> =
+  | { readonly _tag: "Listed"; readonly items: ReadonlyArray<A> }
+  | { readonly _tag: "Upserted"; readonly object: A }
+  | { readonly _tag: "Deleted"; readonly object: A }
 
 export interface InformerOptions extends ListOptions {
   /** Backoff between failed list/watch rounds (network, 5xx, 403); the default never gives up. */
@@ -24,11 +24,16 @@ export const informerBackoff: Schedule.Schedule<unknown, unknown> = Schedule.exp
  * resourceVersion seen (bookmarks included); 410 Expired lists again; any other failure lists again after a
  * backoff — unlike client-node's informer, which stops for good on such errors. Level-triggered consumers
  * treat every `Listed` as the complete current state.
+ *
+ * `project` keeps of each object only what the consumer needs, as soon as it is read: every stage of a stream holds
+ * on to the last event it passed on until the next one, so a listing of 10,000 full objects would otherwise stay in
+ * memory for as long as nothing changes.
  */
-export const informer = (
+export const informer = <A>(
   ref: ResourceRef,
+  project: (object: KubeObject) => A,
   options: InformerOptions = {}
-): Stream.Stream<InformerEvent, KubeError, Kubernetes> =>
+): Stream.Stream<InformerEvent<A>, KubeError, Kubernetes> =>
   Stream.unwrap(
     Effect.gen(function*() {
       const kube = yield* Kubernetes
@@ -42,7 +47,7 @@ export const informer = (
       const listed = Stream.fromEffect(
         kube.list(ref, selection).pipe(
           Effect.tap((list) => Ref.set(resumeFrom, list.resourceVersion)),
-          Effect.map((list): InformerEvent => ({ _tag: "Listed", items: list.items }))
+          Effect.map((list): InformerEvent<A> => ({ _tag: "Listed", items: list.items.map(project) }))
         )
       )
 
@@ -52,9 +57,10 @@ export const informer = (
         Stream.tap((event) =>
           Ref.set(resumeFrom, event.type === "BOOKMARK" ? event.resourceVersion : event.object.metadata.resourceVersion)
         ),
-        Stream.filterMap((event): Option.Option<InformerEvent> => {
+        Stream.filterMap((event): Option.Option<InformerEvent<A>> => {
           if (event.type === "BOOKMARK") return Option.none()
-          return Option.some(event.type === "DELETED" ? { _tag: "Deleted", object: event.object } : { _tag: "Upserted", object: event.object })
+          const object = project(event.object)
+          return Option.some(event.type === "DELETED" ? { _tag: "Deleted", object } : { _tag: "Upserted", object })
         })
       )
 
