@@ -17,6 +17,8 @@ export interface MemoryOptions {
   readonly large: number
   readonly settings: Readonly<Record<string, string>>
   readonly logDir: string
+  /** Where to leave heap snapshots taken with each figure (idle, small, large); none when undefined. */
+  readonly heapSnapshotDir?: string | undefined
 }
 
 /** Resident memory once the operator is at rest: the lowest of a few samples a second apart. */
@@ -60,7 +62,7 @@ export const runMemory = async (options: MemoryOptions) => {
   const world = await startBenchWorld({ throttle: false })
   const tracker = trackReady(world.kube)
   const probeDir = mkdtempSync(join(tmpdir(), "oda-bench-memory-"))
-  const probe = makeMemoryProbe(probeDir)
+  const probe = makeMemoryProbe(probeDir, options.heapSnapshotDir)
   const operator = startOperatorProcess(
     world.operatorEnvironment({
       ...unthrottledBudget,
@@ -75,18 +77,18 @@ export const runMemory = async (options: MemoryOptions) => {
     await startWatchingOperator(world, operator)
     await sleep(2000)
     const idle = await restingRss(operator)
-    const idleCollected = await probe.collect(operator)
+    const idleCollected = await probe.collect(operator, "idle")
     const small = Array.from({ length: options.small }, (_, i) => apiShape("memory", i))
     await createAndWait(world, tracker, small, 600_000)
     await waitForQuiet(world, 2000, 120_000)
     const rssSmall = await restingRss(operator)
-    const smallCollected = await probe.collect(operator)
+    const smallCollected = await probe.collect(operator, `watching-${options.small}`)
     const peakSmall = operator.peakRssMb()
     const large = Array.from({ length: Math.max(0, options.large - options.small) }, (_, i) => apiShape("memory", options.small + i))
     await createAndWait(world, tracker, large, 3_600_000)
     await waitForQuiet(world, 2000, 300_000)
     const rssLarge = await restingRss(operator)
-    const largeCollected = await probe.collect(operator)
+    const largeCollected = await probe.collect(operator, `watching-${options.large}`)
     return {
       // right after a full garbage collection: what the operator holds, without the garbage and free pages V8 keeps
       rss1kMb: smallCollected.rss,

@@ -22,6 +22,7 @@ interface RunOptions {
   readonly latencies: typeof realisticLatencies
   readonly settings: Readonly<Record<string, string>>
   readonly logDir: string
+  readonly heapSnapshotDir: string | undefined
 }
 
 /** Each scenario yields one or more groups of figures. */
@@ -32,7 +33,9 @@ const scenarios: Record<string, (o: RunOptions) => Promise<Figures>> = {
     return { steady: { ...steady, unexpectedExits }, restart }
   },
   latency: async (o) => ({ latency: await runLatency({ runs: o.runs, settings: o.settings, logDir: o.logDir }) }),
-  memory: async (o) => ({ memory: await runMemory({ small: Math.min(o.apis, o.scale), large: o.scale, settings: o.settings, logDir: o.logDir }) }),
+  memory: async (o) => ({
+    memory: await runMemory({ small: Math.min(o.apis, o.scale), large: o.scale, settings: o.settings, logDir: o.logDir, heapSnapshotDir: o.heapSnapshotDir })
+  }),
   kube: async () => {
     const f = await runKubeEmulatorBench()
     return {
@@ -90,13 +93,17 @@ const bench = Command.make(
     getMs: Options.integer("get-ms").pipe(Options.withDefault(realisticLatencies.getMs), Options.withDescription("APIM latency of a GET")),
     writeMs: Options.integer("write-ms").pipe(Options.withDefault(realisticLatencies.writeMs), Options.withDescription("APIM latency of other writes")),
     set: Options.text("set").pipe(Options.repeated, Options.withDescription("an operator setting for every scenario, KEY=VALUE (e.g. MAX_CONCURRENT_RECONCILES=64)")),
+    heapSnapshots: Options.directory("heap-snapshots").pipe(
+      Options.optional,
+      Options.withDescription("memory: leave a heap snapshot of the operator with each figure in this directory (the figures then include the snapshots' own cost)")
+    ),
     logDir: Options.directory("log-dir").pipe(Options.optional, Options.withDescription("where the operators' logs go (default: a new temporary directory)")),
     from: Options.choice("from", ["bundle", "sources"]).pipe(
       Options.withDefault("bundle"),
       Options.withDescription("run the operator as the image ships it (the bundle scripts/Bundle.ts makes) or from src/main.ts")
     )
   },
-  ({ apis, from, getMs, importMs, logDir, names, out, policyMs, runs, scale, set, writeMs }) =>
+  ({ apis, from, getMs, heapSnapshots, importMs, logDir, names, out, policyMs, runs, scale, set, writeMs }) =>
     Effect.gen(function*() {
       const chosen = names.length === 0 ? Object.keys(scenarios).filter((n) => n !== "kube").concat("kube") : names
       const unknown = chosen.filter((n) => scenarios[n] === undefined)
@@ -110,7 +117,17 @@ const bench = Command.make(
         process.env["ODA_BENCH_OPERATOR_MAIN"] = main
         yield* Console.log(`operator: ${main} (the image's bundle)`)
       }
-      const options: RunOptions = { apis, runs, scale, latencies: { importMs, policyPutMs: policyMs, getMs, writeMs }, settings, logDir: logs }
+      const heapSnapshotDir = Option.getOrUndefined(heapSnapshots)
+      if (heapSnapshotDir !== undefined) mkdirSync(heapSnapshotDir, { recursive: true })
+      const options: RunOptions = {
+        apis,
+        runs,
+        scale,
+        latencies: { importMs, policyPutMs: policyMs, getMs, writeMs },
+        settings,
+        logDir: logs,
+        heapSnapshotDir
+      }
       const figures: Figures = {}
       for (const name of chosen) {
         const run = scenarios[name]
