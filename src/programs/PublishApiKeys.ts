@@ -22,7 +22,8 @@ import { conditionsOf, findCondition, POLICIES_APPLIED } from "../domain/Conditi
 import type { DriftMode } from "../domain/DriftMode.ts"
 import type { ExposedApi } from "../domain/ExposedApi.ts"
 import { Apim } from "../services/Apim.ts"
-import type { SubscriptionKeys } from "../services/ApimCatalog.ts"
+import type { ProductState, SubscriptionKeys } from "../services/ApimCatalog.ts"
+import { convergeOnce } from "../services/KeyedLock.ts"
 import { type KubeObject, Secrets } from "../services/KubeResources.ts"
 import { Kubernetes } from "../services/Kubernetes.ts"
 import { Recorder } from "../services/Recorder.ts"
@@ -59,17 +60,17 @@ const productDefinition = ({ id: _id, ...definition }: ProductPlan) => definitio
 const ensureProduct = (api: ExposedApi, plan: ProductPlan, unchanged: boolean, gate: DriftGate) =>
   Effect.gen(function*() {
     const apim = yield* Apim
-    const inOrder = (yield* apim.getProduct(plan.id)).pipe(Option.exists((product) => productDrift(plan, product).length === 0))
-    // read again under the product's lock: another reconcile of the same Component may have just created it
-    return inOrder || (yield* apim.oneAtATime(`products/${plan.id}`)(writeProduct(api, plan, unchanged, gate)))
+    // another reconcile of the same Component may be creating the product at this very moment
+    const inOrder = (observed: Option.Option<ProductState>) => Option.exists(observed, (product) => productDrift(plan, product).length === 0)
+    const written = yield* convergeOnce(apim.oneAtATime, `products/${plan.id}`, apim.getProduct(plan.id), inOrder, (observed) =>
+      writeProduct(api, plan, observed, unchanged, gate))
+    return Option.getOrElse(written, () => true)
   })
 
-const writeProduct = (api: ExposedApi, plan: ProductPlan, unchanged: boolean, gate: DriftGate) =>
+const writeProduct = (api: ExposedApi, plan: ProductPlan, observed: Option.Option<ProductState>, unchanged: boolean, gate: DriftGate) =>
   Effect.gen(function*() {
     const apim = yield* Apim
-    const observed = yield* apim.getProduct(plan.id)
     const drifted = Option.match(observed, { onNone: () => [], onSome: (product) => productDrift(plan, product) })
-    if (Option.isSome(observed) && drifted.length === 0) return true
     const reason = writeReason(unchanged, Option.isSome(observed))
     if (!gate.allows(reason, Option.isNone(observed) ? `product ${plan.id} is missing` : `product ${plan.id} differs in ${drifted.join(", ")}`)) {
       return Option.isSome(observed)

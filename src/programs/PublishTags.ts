@@ -6,6 +6,7 @@ import type { DriftMode } from "../domain/DriftMode.ts"
 import type { ExposedApi } from "../domain/ExposedApi.ts"
 import { Apim } from "../services/Apim.ts"
 import type { TagState } from "../services/ApimCatalog.ts"
+import { convergeOnce } from "../services/KeyedLock.ts"
 import { asFailure, type ConditionBook } from "./ExposedApiStatus.ts"
 import { driftGate, type PieceDrift, writeReason } from "./PieceDrift.ts"
 
@@ -34,15 +35,13 @@ export const publishTags = (api: ExposedApi, intent: ApiIntent, book: ConditionB
     const plan = planTags(desired, yield* apim.apiTags(intent.apiId))
     for (const tag of plan.ensure) {
       const differs = (existing: Option.Option<TagState>) => Option.isNone(existing) || existing.value.displayName !== tag.displayName
-      if (differs(yield* apim.getTag(tag.id))) {
-        // read again under the tag's lock: another reconcile of the same Component may have just created it
-        yield* apim.oneAtATime(`tags/${tag.id}`)(Effect.gen(function*() {
-          const existing = yield* apim.getTag(tag.id)
-          if (!differs(existing)) return
-          const renamed = Option.isSome(existing)
-          if (gate.allows(writeReason(unchanged, renamed), `tag ${tag.id} ${renamed ? "was renamed" : "is missing"}`)) yield* apim.putTag(tag.id, tag.displayName)
-        }))
-      }
+      // another reconcile of the same Component may be creating the tag at this very moment
+      yield* convergeOnce(apim.oneAtATime, `tags/${tag.id}`, apim.getTag(tag.id), (existing) => !differs(existing), (existing) => {
+        const renamed = Option.isSome(existing)
+        return gate.allows(writeReason(unchanged, renamed), `tag ${tag.id} ${renamed ? "was renamed" : "is missing"}`)
+          ? apim.putTag(tag.id, tag.displayName)
+          : Effect.void
+      })
       if (tag.assign && gate.allows(writeReason(unchanged, false), `tag ${tag.id} was taken off the API`)) yield* apim.assignTag(intent.apiId, tag.id)
     }
     for (const tagId of plan.detach) {

@@ -1,4 +1,4 @@
-import { Effect } from "effect"
+import { Effect, Option } from "effect"
 
 /** Runs effects one at a time per key; keys with no effect running or waiting cost nothing. */
 export type KeyedLock = (key: string) => <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>
@@ -26,3 +26,20 @@ export const makeKeyedLock = (): KeyedLock => {
         })
     )
 }
+
+/**
+ * Reads a shared entity; when it is not in order, reads it again under the key's lock and converges from that
+ * reading. Reconciles that find the same entity missing at the same moment create it once, and an entity in order
+ * costs one read and no lock. None when either reading found it in order.
+ */
+export const convergeOnce = <S, A, E, R>(
+  lock: KeyedLock,
+  key: string,
+  read: Effect.Effect<S, E, R>,
+  inOrder: (state: S) => boolean,
+  converge: (state: S) => Effect.Effect<A, E, R>
+): Effect.Effect<Option.Option<A>, E, R> =>
+  Effect.flatMap(read, (first) =>
+    inOrder(first)
+      ? Effect.succeedNone
+      : lock(key)(Effect.flatMap(read, (again) => (inOrder(again) ? Effect.succeedNone : Effect.asSome(converge(again))))))
