@@ -179,12 +179,12 @@ export const exposedApiController = (options: ExposedApiControllerOptions = {}) 
 
     // the informers keep the index current from the start; keys reach the work queue only while taking
     const taking = yield* Ref.make(options.startTaking === undefined)
-    // before many keys are checked at once (a resync, the first listing, taking over): their tags in one listing
+    // before many keys are checked at once (a resync, the first listing, taking over): their APIs and tags listed
     const apim = yield* Apim
-    const prefetchTags = (keys: number) =>
-      apim.prefetchApiTags(keys).pipe(
+    const prefetchApis = (keys: number) =>
+      apim.prefetchApis(keys).pipe(
         Effect.catchAll((error) =>
-          Effect.logWarning("could not list the APIs' tags ahead of checking them; each API's are read on its own").pipe(
+          Effect.logWarning("could not list the APIs and their tags ahead of checking them; each API is read on its own").pipe(
             Effect.annotateLogs({ error: error.message })
           )
         )
@@ -209,7 +209,7 @@ export const exposedApiController = (options: ExposedApiControllerOptions = {}) 
           return [[event.object.key], current]
         })
       ),
-      Stream.tap((keys) => Effect.flatMap(Ref.get(taking), (on) => (on ? prefetchTags(keys.length) : Effect.void))),
+      Stream.tap((keys) => Effect.flatMap(Ref.get(taking), (on) => (on ? prefetchApis(keys.length) : Effect.void))),
       Stream.flattenIterables
     )
 
@@ -224,7 +224,7 @@ export const exposedApiController = (options: ExposedApiControllerOptions = {}) 
     const resync = Stream.fromSchedule(Schedule.spaced(settings.resyncInterval)).pipe(
       Stream.mapEffect(() => Ref.get(index).pipe(Effect.map((current) => [...current.known.keys()]))),
       Stream.tap((keys) => Effect.logDebug("resync").pipe(Effect.annotateLogs({ keys: keys.length }))),
-      Stream.tap((keys) => prefetchTags(keys.length)),
+      Stream.tap((keys) => prefetchApis(keys.length)),
       Stream.flattenIterables
     )
 
@@ -248,7 +248,7 @@ export const exposedApiController = (options: ExposedApiControllerOptions = {}) 
       if (!(yield* Ref.getAndSet(taking, true))) {
         // taking first, then every known key: none is missed; one changing at this very moment may run twice
         const known = (yield* Ref.get(index)).known
-        yield* prefetchTags(known.size)
+        yield* prefetchApis(known.size)
         yield* Queue.offerAll(keys, known.keys())
       }
       return yield* Controller.run({

@@ -1,5 +1,5 @@
 import { Effect, Either, Metric, Option } from "effect"
-import { apiDefinitionFor, type ImportDocument } from "../domain/ApiDefinition.ts"
+import { apiDefinitionFor, type ApiState, type ImportDocument } from "../domain/ApiDefinition.ts"
 import { apimPath, type ApiIntent } from "../domain/ApiIntent.ts"
 import { API_PUBLISHED, findCondition, IN_SYNC, POLICIES_APPLIED } from "../domain/Conditions.ts"
 import { type DriftMode, isDrift, type WriteReason, writesIn } from "../domain/DriftMode.ts"
@@ -7,7 +7,7 @@ import type { ApiKeyRecord } from "../domain/ApiKeys.ts"
 import type { ExposedApi } from "../domain/ExposedApi.ts"
 import { analyseOpenApiDocument } from "../domain/OpenApiDocument.ts"
 import { passThroughDocument } from "../domain/PassThroughDocument.ts"
-import { type AppliedHashes, definitionHash, documentHash, planApi, planPolicy, policyHash } from "../domain/Plan.ts"
+import { type ApiAction, type AppliedHashes, definitionHash, documentHash, planApi, planPolicy, policyHash } from "../domain/Plan.ts"
 import { compilePolicy, type PolicySettings, renderPolicyXml } from "../domain/Policy.ts"
 import { driftCorrected, driftFound } from "../Metrics.ts"
 import { Apim } from "../services/Apim.ts"
@@ -131,8 +131,7 @@ export const publishApi = (
     if (!(yield* templateAvailable(api, intent, xml, book))) return Either.left(blocked)
 
     const definition = apiDefinitionFor(intent, serviceUrl, { openIdProviderId })
-    const observed = yield* apim.getApi(intent.apiId).pipe(Effect.mapError(asFailure))
-    const action = planApi(definition, document.right, observed, applied)
+    const action = yield* planAgainstApim(intent.apiId, (observed) => planApi(definition, document.right, observed, applied))
     if (action._tag === "Put" && !writesIn(driftMode, action.reason)) {
       if (action.reason === "missing") {
         const message = `API ${intent.apiId} was deleted from API Management and is not re-created (drift mode ${driftMode})`
@@ -190,6 +189,19 @@ export const publishApi = (
       definitionHash: definitionHash(definition),
       policyHash: policyHash(xml)
     })
+  })
+
+/**
+ * Plans from what the resync's listing found when that needs no write, at no read of its own; otherwise from a
+ * fresh read, which also brings the ETag a write is conditional on.
+ */
+const planAgainstApim = (apiId: string, plan: (observed: Option.Option<ApiState>) => ApiAction) =>
+  Effect.gen(function*() {
+    const apim = yield* Apim
+    const listed = yield* apim.listedApi(apiId)
+    const fromListing = Option.map(listed, (state) => plan(Option.some(state)))
+    if (Option.isSome(fromListing) && fromListing.value._tag === "Keep") return fromListing.value
+    return plan(yield* apim.getApi(apiId).pipe(Effect.mapError(asFailure)))
   })
 
 const apiEvent = (intent: ApiIntent, reason: WriteReason, documentChanged: boolean, drifted: ReadonlyArray<string>): EventRecord => {

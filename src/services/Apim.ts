@@ -2,7 +2,8 @@ import { ApiManagementClient, type ApiCreateOrUpdateParameter, type ApiContract 
 import type { TokenCredential } from "@azure/identity"
 import { Context, Duration, Effect, Layer, Option, Schema, type Scope } from "effect"
 import type { ApiDefinition, ApiState } from "../domain/ApiDefinition.ts"
-import { type ApimCatalogApi, makeCatalog } from "./ApimCatalog.ts"
+import { makeApiListingIndex } from "./ApiListingIndex.ts"
+import { type ApimCatalogApi, collect, makeCatalog } from "./ApimCatalog.ts"
 import { type ApimError, ApimUnavailable, classifyApimFailure } from "./ApimErrors.ts"
 import { type Budget, defaultReadBudget, defaultWriteBudget, installArmBudget } from "./ArmBudget.ts"
 import { AzureIdentity } from "./AzureIdentity.ts"
@@ -30,6 +31,13 @@ export interface ServiceInfo {
 export interface ApimApi extends ApimCatalogApi {
   readonly service: () => Effect.Effect<ServiceInfo, ApimError>
   readonly getApi: (apiId: string) => Effect.Effect<Option.Option<ApiState>, ApimError>
+  /**
+   * The API as the listing ahead of this resync found it, once; no ETag, so a write reads it afresh. None when it
+   * was not listed, or the listing is too old.
+   */
+  readonly listedApi: (apiId: string) => Effect.Effect<Option.Option<ApiState>>
+  /** Lists every API and every API's tags, ahead of checking `expected` APIs (a resync); see ApiListingIndex. */
+  readonly prefetchApis: (expected: number) => Effect.Effect<void, ApimError>
   /** Creates or updates; `ifMatch` makes it conditional on the ETag we last saw (412 -> ApimConflict). */
   readonly putApi: (apiId: string, definition: ApiDefinition, ifMatch?: string) => Effect.Effect<ApiState, ApimError>
   /** Deletes the API and its revisions; an API that is already gone counts as deleted. */
@@ -58,8 +66,8 @@ export interface ApimOptions {
   readonly sdkMaxRetries?: number
   /** The SDK's first retry delay (it doubles per retry); ARM's Retry-After wins when given. */
   readonly sdkRetryDelay?: Duration.Duration
-  /** How long tags prefetched for a resync may be used (default 10 minutes). */
-  readonly tagIndexMaxAge?: Duration.Duration
+  /** How long what was listed ahead of a resync may be used (default 10 minutes). */
+  readonly listingMaxAge?: Duration.Duration
   /** How long a long-running operation is polled between attempts (the SDK's default is 2 s). */
   readonly pollIntervalMs?: number
 }
@@ -137,21 +145,44 @@ export const make = (credential: TokenCredential, options: ApimOptions): Effect.
         Effect.catchTag("ApimNotFound", () => Effect.succeedNone)
       )
 
+    const listingMaxAge = options.listingMaxAge ?? Duration.minutes(10)
+    // current revisions only: another revision's name carries ";rev="
+    const apiIndex = makeApiListingIndex(
+      arm("api.listByService", svc, (abortSignal) => collect(client.api.listByService(rg, svc, { abortSignal }))).pipe(
+        Effect.map((apis) =>
+          apis.flatMap((api) =>
+            api.name === undefined || api.name.includes(";rev=") || api.isCurrent === false ? [] : [[api.name, toState(api, undefined)] as const]
+          )
+        )
+      ),
+      listingMaxAge
+    )
+    const catalog = makeCatalog(client, rg, svc, arm, listingMaxAge)
+
+    const prefetchApis: ApimApi["prefetchApis"] = (expected) =>
+      Effect.all([apiIndex.prefetch(expected), catalog.prefetchApiTags(expected)], { concurrency: 2, discard: true })
+
     const putApi: ApimApi["putApi"] = (apiId, definition, ifMatch) =>
-      arm(definition.document === undefined ? "api.put" : "api.import", apiId, (abortSignal) =>
-        client.api.beginCreateOrUpdateAndWait(rg, svc, apiId, toParameters(definition), {
-          abortSignal,
-          ...lro,
-          ...(ifMatch === undefined ? {} : { ifMatch })
-        })).pipe(Effect.map((api) => toState(api, api.eTag)))
+      Effect.zipRight(
+        apiIndex.forget(apiId),
+        arm(definition.document === undefined ? "api.put" : "api.import", apiId, (abortSignal) =>
+          client.api.beginCreateOrUpdateAndWait(rg, svc, apiId, toParameters(definition), {
+            abortSignal,
+            ...lro,
+            ...(ifMatch === undefined ? {} : { ifMatch })
+          }))
+      ).pipe(Effect.map((api) => toState(api, api.eTag)))
 
     const deleteApi: ApimApi["deleteApi"] = (apiId) =>
-      arm("api.delete", apiId, (abortSignal) =>
-        client.api.beginDeleteAndWait(rg, svc, apiId, "*", { abortSignal, deleteRevisions: true, ...lro })).pipe(
-          Effect.asVoid,
-          // ARM answers 204 for something already gone, APIM sometimes 404 (Azure/apiops#834): both mean gone
-          Effect.catchTag("ApimNotFound", () => Effect.void)
-        )
+      Effect.zipRight(
+        apiIndex.forget(apiId),
+        arm("api.delete", apiId, (abortSignal) =>
+          client.api.beginDeleteAndWait(rg, svc, apiId, "*", { abortSignal, deleteRevisions: true, ...lro }))
+      ).pipe(
+        Effect.asVoid,
+        // ARM answers 204 for something already gone, APIM sometimes 404 (Azure/apiops#834): both mean gone
+        Effect.catchTag("ApimNotFound", () => Effect.void)
+      )
 
     const getPolicy: ApimApi["getPolicy"] = (apiId) =>
       arm("policy.get", apiId, async (abortSignal) => {
@@ -199,7 +230,18 @@ export const make = (credential: TokenCredential, options: ApimOptions): Effect.
         )
       )
 
-    return { service, getApi, putApi, deleteApi, getPolicy, putPolicy, ensureOpenIdProvider, ...makeCatalog(client, rg, svc, arm, options.tagIndexMaxAge ?? Duration.minutes(10)) }
+    return {
+      ...catalog,
+      service,
+      getApi,
+      listedApi: apiIndex.take,
+      prefetchApis,
+      putApi,
+      deleteApi,
+      getPolicy,
+      putPolicy,
+      ensureOpenIdProvider
+    }
   })
 
 export const layer = (credential: TokenCredential, options: ApimOptions): Layer.Layer<Apim> => Layer.scoped(Apim, make(credential, options))
@@ -222,7 +264,7 @@ export const layerFromConfig: Layer.Layer<Apim, never, OperatorConfig | AzureIde
       sdkMaxRetries: settings.armSdk.maxRetries,
       sdkRetryDelay: settings.armSdk.retryDelay,
       // a resync longer than its interval (or than a minute, for short test intervals) still uses what it listed
-      tagIndexMaxAge: Duration.max(settings.resyncInterval, Duration.minutes(1))
+      listingMaxAge: Duration.max(settings.resyncInterval, Duration.minutes(1))
     })
   })
 )

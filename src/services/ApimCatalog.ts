@@ -1,6 +1,6 @@
 import type { ApiManagementClient, ProductContract, SubscriptionContract } from "@azure/arm-apimanagement"
 import { type Duration, Effect, Option, Redacted } from "effect"
-import { type ApiTagRow, makeApiTagIndex } from "./ApiTagIndex.ts"
+import { type ApiTagRow, makeApiListingIndex, tagsByApi } from "./ApiListingIndex.ts"
 import { type KeyedLock, makeKeyedLock } from "./KeyedLock.ts"
 import type { ApimError } from "./ApimErrors.ts"
 
@@ -76,7 +76,7 @@ export interface ApimCatalogApi {
   readonly putTag: (tagId: string, displayName: string) => Effect.Effect<TagState, ApimError>
   /** The API's tags: from the prefetched listing when it has them, else read. */
   readonly apiTags: (apiId: string) => Effect.Effect<ReadonlyArray<TagState>, ApimError>
-  /** Reads every API's tags in one listing, ahead of checking `expected` APIs (a resync); see ApiTagIndex. */
+  /** Reads every API's tags in one listing, ahead of checking `expected` APIs (a resync); see ApiListingIndex. */
   readonly prefetchApiTags: (expected: number) => Effect.Effect<void, ApimError>
   readonly assignTag: (apiId: string, tagId: string) => Effect.Effect<void, ApimError>
   /** A tag already detached, or gone, counts as detached. */
@@ -101,7 +101,8 @@ const goneIsDone = (effect: Effect.Effect<unknown, ApimError>): Effect.Effect<vo
 /** The product id at the end of a subscription scope (`…/products/{id}` or `/products/{id}`). */
 export const productOfScope = (scope: string | undefined): string | undefined => /\/products\/([^/]+)\/?$/i.exec(scope ?? "")?.[1]
 
-const collect = async <A>(items: AsyncIterable<A>): Promise<ReadonlyArray<A>> => {
+/** Every item of a paged SDK listing. */
+export const collect = async <A>(items: AsyncIterable<A>): Promise<ReadonlyArray<A>> => {
   const all: Array<A> = []
   for await (const item of items) all.push(item)
   return all
@@ -110,7 +111,7 @@ const collect = async <A>(items: AsyncIterable<A>): Promise<ReadonlyArray<A>> =>
 /** The last segment of an ARM resource id (`…/apis/{id}` -> `{id}`). */
 const lastSegment = (id: string | undefined): string | undefined => id?.split("/").filter((s) => s !== "").at(-1)
 
-export const makeCatalog = (client: ApiManagementClient, rg: string, svc: string, arm: ArmCall, tagIndexMaxAge: Duration.Duration): ApimCatalogApi => {
+export const makeCatalog = (client: ApiManagementClient, rg: string, svc: string, arm: ArmCall, listingMaxAge: Duration.Duration): ApimCatalogApi => {
   const toProduct = (p: ProductContract & { readonly eTag?: string | undefined }): ProductState => ({
     etag: p.eTag ?? "",
     displayName: p.displayName ?? "",
@@ -130,7 +131,7 @@ export const makeCatalog = (client: ApiManagementClient, rg: string, svc: string
       })
     )
   )
-  const tagIndex = makeApiTagIndex(tagRows, tagIndexMaxAge)
+  const tagIndex = makeApiListingIndex(Effect.map(tagRows, tagsByApi), listingMaxAge)
 
   const toSubscription = (s: SubscriptionContract & { readonly eTag?: string | undefined }): SubscriptionState => ({
     etag: s.eTag ?? "",

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Duration, Effect, Option, Ref, TestClock } from "effect"
-import { type ApiTagRow, makeApiTagIndex, PREFETCH_FROM } from "../../src/services/ApiTagIndex.ts"
+import { type ApiTagRow, makeApiListingIndex, PREFETCH_FROM, tagsByApi } from "../../src/services/ApiListingIndex.ts"
 
 const rows: ReadonlyArray<ApiTagRow> = [
   { apiId: "Orders", tag: { id: "segment", displayName: "segment:core" } },
@@ -10,12 +10,19 @@ const rows: ReadonlyArray<ApiTagRow> = [
 
 const indexWithListings = Effect.gen(function*() {
   const listings = yield* Ref.make(0)
-  const index = makeApiTagIndex(Ref.update(listings, (n) => n + 1).pipe(Effect.as(rows)), Duration.minutes(10))
+  const index = makeApiListingIndex(Ref.update(listings, (n) => n + 1).pipe(Effect.as(tagsByApi(rows))), Duration.minutes(10))
   return { index, listings }
 })
 
-describe("ApiTagIndex", () => {
-  it.effect("hands out each API's prefetched tags once, API ids compared without case, untagged APIs as none", () =>
+describe("ApiListingIndex", () => {
+  it("groups the tags-by-API rows per API, API ids compared without case, an untagged API with none", () => {
+    expect(tagsByApi(rows)).toEqual([
+      ["Orders", [{ id: "segment", displayName: "segment:core" }, { id: "component", displayName: "component:r1" }]],
+      ["untagged", []]
+    ])
+  })
+
+  it.effect("hands out what was listed for each API once, API ids compared without case", () =>
     Effect.gen(function*() {
       const { index } = yield* indexWithListings
       yield* index.prefetch(PREFETCH_FROM)
@@ -33,7 +40,18 @@ describe("ApiTagIndex", () => {
       expect(yield* index.take("orders")).toEqual(Option.none())
     }))
 
-  it.effect("forgets an API whose tags were written, and everything older than its maximum age", () =>
+  it.effect("a new listing replaces the last one whole", () =>
+    Effect.gen(function*() {
+      const listing = yield* Ref.make<ReadonlyArray<readonly [string, number]>>([["a", 1], ["b", 2]])
+      const index = makeApiListingIndex(Ref.get(listing), Duration.minutes(10))
+      yield* index.prefetch(PREFETCH_FROM)
+      yield* Ref.set(listing, [["a", 3]])
+      yield* index.prefetch(PREFETCH_FROM)
+      expect(yield* index.take("b")).toEqual(Option.none())
+      expect(yield* index.take("a")).toEqual(Option.some(3))
+    }))
+
+  it.effect("forgets an API that was written, and everything older than its maximum age", () =>
     Effect.gen(function*() {
       const { index } = yield* indexWithListings
       yield* index.prefetch(PREFETCH_FROM)
