@@ -3,7 +3,7 @@ import { apiDrift, type ApiDefinition, type ApiState, type ImportDocument } from
 import { contentHash } from "./ContentHash.ts"
 import type { WriteReason } from "./DriftMode.ts"
 import { type IngressManifest, SPEC_HASH_ANNOTATION } from "./Ingress.ts"
-import { canonicalPolicy, policiesEquivalent } from "./Policy.ts"
+import { canonicalPolicy } from "./Policy.ts"
 
 /**
  * plan(desired, observed) -> action, for each piece the operator owns. Everything a reconcile decides is decided
@@ -121,8 +121,21 @@ export const planApi = (
 
 export const documentHash = (document: ImportDocument): string => contentHash({ format: document.format, value: document.value })
 
+/** A policy to apply, its canonical form (none when malformed) and its hash by meaning worked out once. */
+export interface DesiredPolicy {
+  readonly xml: string
+  readonly canonical: Option.Option<string>
+  /** By meaning (the canonical form), so APIM's reformatting never reads as a change. */
+  readonly hash: string
+}
+
+export const desiredPolicy = (xml: string): DesiredPolicy => {
+  const canonical = Either.getRight(canonicalPolicy(xml))
+  return { xml, canonical, hash: contentHash(Option.getOrElse(canonical, () => xml)) }
+}
+
 /** A policy's hash by meaning (canonical form), so APIM's reformatting never reads as a change. */
-export const policyHash = (xml: string): string => contentHash(Either.getOrElse(canonicalPolicy(xml), () => xml))
+export const policyHash = (xml: string): string => desiredPolicy(xml).hash
 
 export type PolicyAction = Data.TaggedEnum<{
   Put: { readonly xml: string; readonly ifMatch: string | undefined; readonly reason: WriteReason }
@@ -130,17 +143,18 @@ export type PolicyAction = Data.TaggedEnum<{
 }>
 export const PolicyAction = Data.taggedEnum<PolicyAction>()
 
-/** Policies are compared by meaning: APIM reformats what it stores. */
+/** Policies are compared by meaning: APIM reformats what it stores. A malformed side is never equivalent. */
 export const planPolicy = (
-  desiredXml: string,
+  desired: DesiredPolicy,
   observed: Option.Option<{ readonly xml: string; readonly etag: string }>,
   appliedPolicyHash: string | undefined
 ): PolicyAction => {
-  const unchangedSinceApplied = policyHash(desiredXml) === appliedPolicyHash
-  if (Option.isNone(observed)) return PolicyAction.Put({ xml: desiredXml, ifMatch: undefined, reason: unchangedSinceApplied ? "missing" : "absent" })
-  return policiesEquivalent(desiredXml, observed.value.xml)
+  const unchangedSinceApplied = desired.hash === appliedPolicyHash
+  if (Option.isNone(observed)) return PolicyAction.Put({ xml: desired.xml, ifMatch: undefined, reason: unchangedSinceApplied ? "missing" : "absent" })
+  const observedCanonical = Either.getRight(canonicalPolicy(observed.value.xml))
+  return Option.isSome(desired.canonical) && Option.contains(observedCanonical, desired.canonical.value)
     ? PolicyAction.Keep()
-    : PolicyAction.Put({ xml: desiredXml, ifMatch: observed.value.etag, reason: unchangedSinceApplied ? "drift" : "changed" })
+    : PolicyAction.Put({ xml: desired.xml, ifMatch: observed.value.etag, reason: unchangedSinceApplied ? "drift" : "changed" })
 }
 
 /** The status fields the operator owns; a write happens only when one of them differs. */

@@ -2,7 +2,6 @@ import { Effect, Option } from "effect"
 import type { ApiIntent } from "../domain/ApiIntent.ts"
 import { conditionsOf, findCondition, POLICIES_APPLIED } from "../domain/Conditions.ts"
 import type { ExposedApi } from "../domain/ExposedApi.ts"
-import { policyHash } from "../domain/Plan.ts"
 import { Apim } from "../services/Apim.ts"
 import { Recorder } from "../services/Recorder.ts"
 import { asFailure, type ConditionBook, subjectOf } from "./ExposedApiStatus.ts"
@@ -24,11 +23,11 @@ const appliedPolicyHash = (api: ExposedApi): unknown => {
  * records its hash), APIM refuses to delete the fragment. A missing fragment is not retried: the condition says
  * what to do, and the next resync looks again.
  */
-export const templateAvailable = (api: ExposedApi, intent: ApiIntent, policyXml: string, book: ConditionBook) =>
+export const templateAvailable = (api: ExposedApi, intent: ApiIntent, policyHash: string, book: ConditionBook) =>
   Effect.gen(function*() {
     const fragmentId = intent.policies.template
     if (fragmentId === undefined) return true
-    if (appliedPolicyHash(api) === policyHash(policyXml)) return true
+    if (appliedPolicyHash(api) === policyHash) return true
     const found = yield* (yield* Apim).getPolicyFragment(fragmentId).pipe(
       Effect.tapError((error) => Effect.sync(() => book.set(POLICIES_APPLIED, "False", error._tag, error.message))),
       Effect.mapError(asFailure)

@@ -7,7 +7,7 @@ import type { ApiKeyRecord } from "../domain/ApiKeys.ts"
 import type { ExposedApi } from "../domain/ExposedApi.ts"
 import { analyseOpenApiDocument } from "../domain/OpenApiDocument.ts"
 import { passThroughDocument } from "../domain/PassThroughDocument.ts"
-import { type ApiAction, type AppliedHashes, definitionHash, documentHash, planApi, planPolicy, policyHash } from "../domain/Plan.ts"
+import { type ApiAction, type AppliedHashes, definitionHash, desiredPolicy, documentHash, planApi, planPolicy } from "../domain/Plan.ts"
 import { compilePolicy, type PolicySettings, renderPolicyXml } from "../domain/Policy.ts"
 import { driftCorrected, driftFound } from "../Metrics.ts"
 import { Apim } from "../services/Apim.ts"
@@ -127,8 +127,8 @@ export const publishApi = (
       yield* recorder.record(subject, { type: "Warning", reason, action: "ApplyPolicy", note: compiled.left.message })
       return Either.left(blocked)
     }
-    const xml = renderPolicyXml(compiled.right)
-    if (!(yield* templateAvailable(api, intent, xml, book))) return Either.left(blocked)
+    const policy = desiredPolicy(renderPolicyXml(compiled.right))
+    if (!(yield* templateAvailable(api, intent, policy.hash, book))) return Either.left(blocked)
 
     const definition = apiDefinitionFor(intent, serviceUrl, { openIdProviderId })
     const action = yield* planAgainstApim(intent.apiId, (observed) => planApi(definition, document.right, observed, applied))
@@ -159,7 +159,7 @@ export const publishApi = (
     book.set(API_PUBLISHED, "True", "Published", `API ${intent.apiId} is published at path /${apimPath(intent)} with backend ${serviceUrl}`)
 
     const observedPolicy = yield* apim.getPolicy(intent.apiId).pipe(Effect.mapError(asFailure))
-    const policyAction = planPolicy(xml, observedPolicy, applied.policyHash)
+    const policyAction = planPolicy(policy, observedPolicy, applied.policyHash)
     if (policyAction._tag === "Put" && !writesIn(driftMode, policyAction.reason)) {
       drift.push({ piece: "policy", description: policyAction.reason === "missing" ? "its policy is missing" : "its policy differs from the one applied" })
     } else if (policyAction._tag === "Put") {
@@ -187,7 +187,7 @@ export const publishApi = (
       apiId: intent.apiId,
       documentHash: document.right === undefined ? undefined : documentHash(document.right),
       definitionHash: definitionHash(definition),
-      policyHash: policyHash(xml)
+      policyHash: policy.hash
     })
   })
 

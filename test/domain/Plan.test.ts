@@ -5,6 +5,7 @@ import { SPEC_HASH_ANNOTATION } from "../../src/domain/Ingress.ts"
 import {
   type AppliedHashes,
   definitionHash,
+  desiredPolicy,
   documentHash,
   NOTHING_APPLIED,
   planApi,
@@ -91,18 +92,24 @@ describe("planPolicy", () => {
   const edited = xml.replace("<inbound><base /></inbound>", `<inbound><base /><set-header name="x" exists-action="override"><value>1</value></set-header></inbound>`)
 
   it("keeps a policy equal by meaning, whatever APIM did to its text", () => {
-    expect(planPolicy(xml, Option.some({ xml: reformatted, etag: "p1" }), policyHash(xml))._tag).toBe("Keep")
+    expect(planPolicy(desiredPolicy(xml), Option.some({ xml: reformatted, etag: "p1" }), policyHash(xml))._tag).toBe("Keep")
     expect(policyHash(reformatted)).toBe(policyHash(xml))
   })
 
   it("tells drift (the applied policy was edited) from a change of the spec's policy", () => {
-    expect(planPolicy(xml, Option.some({ xml: edited, etag: "p1" }), policyHash(xml))).toMatchObject({ _tag: "Put", reason: "drift", ifMatch: "p1" })
-    expect(planPolicy(edited, Option.some({ xml, etag: "p1" }), policyHash(xml))).toMatchObject({ _tag: "Put", reason: "changed" })
+    expect(planPolicy(desiredPolicy(xml), Option.some({ xml: edited, etag: "p1" }), policyHash(xml))).toMatchObject({ _tag: "Put", reason: "drift", ifMatch: "p1" })
+    expect(planPolicy(desiredPolicy(edited), Option.some({ xml, etag: "p1" }), policyHash(xml))).toMatchObject({ _tag: "Put", reason: "changed" })
   })
 
   it("tells a deleted policy from one never applied", () => {
-    expect(planPolicy(xml, Option.none(), policyHash(xml))).toMatchObject({ reason: "missing", ifMatch: undefined })
-    expect(planPolicy(xml, Option.none(), undefined)).toMatchObject({ reason: "absent" })
+    expect(planPolicy(desiredPolicy(xml), Option.none(), policyHash(xml))).toMatchObject({ reason: "missing", ifMatch: undefined })
+    expect(planPolicy(desiredPolicy(xml), Option.none(), undefined)).toMatchObject({ reason: "absent" })
+  })
+
+  it("never keeps a malformed policy, not even against the same text", () => {
+    const malformed = "<policies><inbound></policies>"
+    expect(desiredPolicy(malformed).canonical).toEqual(Option.none())
+    expect(planPolicy(desiredPolicy(malformed), Option.some({ xml: malformed, etag: "p1" }), policyHash(malformed))).toMatchObject({ _tag: "Put", reason: "drift" })
   })
 })
 
