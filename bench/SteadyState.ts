@@ -16,14 +16,11 @@ export interface SteadyStateOptions {
   readonly resyncSeconds?: number
 }
 
-/** The target for the reads per API of a restart or a resync. */
+/** The target for the reads per API of a restart or a resync, which also sizes the run's waits. */
 export const READS_PER_API = 2
 
 /** The least time ARM's read budget allows for `reads` reads. */
 export const idealReadSeconds = (reads: number): number => Math.max(0, reads - defaultReadBudget.capacity) / defaultReadBudget.refillPerSecond
-
-/** Reads a restart needs per API at most (a guess for sizing the run only): the target. */
-const EXPECTED_READS_PER_API = READS_PER_API
 
 /**
  * Restart and steady state, on `apis` published ExposedAPIs: a first operator publishes them (throttling off, to get
@@ -36,7 +33,7 @@ export const runSteadyState = async (options: SteadyStateOptions) => {
   const world = await startBenchWorld({ throttle: false })
   const tracker = trackReady(world.kube)
   const shapes = Array.from({ length: options.apis }, (_, i) => apiShape("steady", i))
-  const confirmGuess = idealReadSeconds(EXPECTED_READS_PER_API * options.apis)
+  const confirmGuess = idealReadSeconds(READS_PER_API * options.apis)
   // the first resync comes after the restart has confirmed everything, with room to spare
   const resyncSeconds = options.resyncSeconds ?? Math.max(20, Math.ceil(confirmGuess * 1.6))
   const first = startOperatorProcess(world.operatorEnvironment({ ...unthrottledBudget, RESYNC_INTERVAL: "1 hour" }), join(options.logDir, "steady-publisher.log"))

@@ -199,8 +199,10 @@ const planAgainstApim = (apiId: string, plan: (observed: Option.Option<ApiState>
   Effect.gen(function*() {
     const apim = yield* Apim
     const listed = yield* apim.listedApi(apiId)
-    const fromListing = Option.map(listed, (state) => plan(Option.some(state)))
-    if (Option.isSome(fromListing) && fromListing.value._tag === "Keep") return fromListing.value
+    if (Option.isSome(listed)) {
+      const action = plan(listed)
+      if (action._tag === "Keep") return action
+    }
     return plan(yield* apim.getApi(apiId).pipe(Effect.mapError(asFailure)))
   })
 

@@ -47,6 +47,9 @@ export const makeApiListingIndex = <A>(
   }
 }
 
+/** Whether an API id names a revision other than the current one (`orders;rev=2`): listings skip those. */
+export const isOtherRevision = (apiId: string): boolean => apiId.includes(";rev=")
+
 /** One row of APIM's tags-by-API listing: an API with one of its tags, or with none. */
 export interface ApiTagRow {
   readonly apiId: string

@@ -2,7 +2,7 @@ import { ApiManagementClient, type ApiCreateOrUpdateParameter, type ApiContract 
 import type { TokenCredential } from "@azure/identity"
 import { Context, Duration, Effect, Layer, Option, Schema, type Scope } from "effect"
 import type { ApiDefinition, ApiState } from "../domain/ApiDefinition.ts"
-import { makeApiListingIndex } from "./ApiListingIndex.ts"
+import { isOtherRevision, makeApiListingIndex } from "./ApiListingIndex.ts"
 import { type ApimCatalogApi, collect, makeCatalog } from "./ApimCatalog.ts"
 import { type ApimError, ApimUnavailable, classifyApimFailure } from "./ApimErrors.ts"
 import { type Budget, defaultReadBudget, defaultWriteBudget, installArmBudget } from "./ArmBudget.ts"
@@ -146,12 +146,11 @@ export const make = (credential: TokenCredential, options: ApimOptions): Effect.
       )
 
     const listingMaxAge = options.listingMaxAge ?? Duration.minutes(10)
-    // current revisions only: another revision's name carries ";rev="
     const apiIndex = makeApiListingIndex(
       arm("api.listByService", svc, (abortSignal) => collect(client.api.listByService(rg, svc, { abortSignal }))).pipe(
         Effect.map((apis) =>
           apis.flatMap((api) =>
-            api.name === undefined || api.name.includes(";rev=") || api.isCurrent === false ? [] : [[api.name, toState(api, undefined)] as const]
+            api.name === undefined || isOtherRevision(api.name) || api.isCurrent === false ? [] : [[api.name, toState(api, undefined)] as const]
           )
         )
       ),

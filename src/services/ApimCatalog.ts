@@ -1,6 +1,6 @@
 import type { ApiManagementClient, ProductContract, SubscriptionContract } from "@azure/arm-apimanagement"
 import { type Duration, Effect, Option, Redacted } from "effect"
-import { type ApiTagRow, makeApiListingIndex, tagsByApi } from "./ApiListingIndex.ts"
+import { type ApiTagRow, isOtherRevision, makeApiListingIndex, tagsByApi } from "./ApiListingIndex.ts"
 import { type KeyedLock, makeKeyedLock } from "./KeyedLock.ts"
 import type { ApimError } from "./ApimErrors.ts"
 
@@ -125,7 +125,7 @@ export const makeCatalog = (client: ApiManagementClient, rg: string, svc: string
     Effect.map((items) =>
       items.flatMap((item): ReadonlyArray<ApiTagRow> => {
         const apiId = lastSegment(item.api?.id)
-        if (apiId === undefined || apiId.includes(";rev=")) return []
+        if (apiId === undefined || isOtherRevision(apiId)) return []
         const tagId = lastSegment(item.tag?.id)
         return [{ apiId, tag: tagId === undefined ? undefined : { id: tagId, displayName: item.tag?.name ?? "" } }]
       })
